@@ -1,0 +1,6 @@
+/**
+ * @module @rngseal/drivers
+ * Entropy sources behind one EntropySource interface.
+ */
+export * from './source.js';
+export { OsSource } from './os.js';

@@ -1,0 +1,78 @@
+/**
+ * @module app
+ * The HTTP API as one fastify plugin tree: shared services are decorated
+ * once; each routes/ file registers its own encapsulated routes.
+ */
+
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions, type onRequestAsyncHookHandler } from 'fastify';
+import type { Engine } from './engine/engine.js';
+import type { Sequencer } from './engine/sequencer.js';
+import type { Entropy } from './entropy/entropy.js';
+import type { Metrics } from './metrics.js';
+import { adminRoutes } from './routes/admin.js';
+import { epochRoutes } from './routes/epochs.js';
+import { healthRoutes } from './routes/health.js';
+import { outcomeRoutes } from './routes/outcomes.js';
+import { installProblemHandler, sendProblem } from './routes/problem-handler.js';
+import { publicRoutes } from './routes/public.js';
+import { problem, record } from './routes/schemas.js';
+import type { Signer } from './signer.js';
+import type { LogStore, Scope } from './store/log-store.js';
+import type { TokenAuth } from './tokens.js';
+
+export interface Services {
+  chain: string;
+  store: LogStore;
+  engine: Engine;
+  sequencer: Sequencer;
+  entropy: Entropy;
+  signer: Signer;
+  auth: TokenAuth;
+  metrics: Metrics;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+    requireScope(scope: Scope): onRequestAsyncHookHandler;
+  }
+}
+
+export const BODY_LIMIT = 1 << 20;
+
+export async function buildApp(services: Services, options: FastifyServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    ...options,
+  });
+  app.decorate('services', services);
+  app.decorate('requireScope', (scope: Scope): onRequestAsyncHookHandler => async (request, reply) => {
+    const result = await services.auth.check(request.headers.authorization, scope);
+    if (result.ok) return;
+    if (result.status === 401) reply.header('www-authenticate', 'Bearer realm="rngseal"');
+    await sendProblem(reply, { title: result.status === 401 ? 'Unauthorized' : 'Forbidden', status: result.status, detail: result.detail });
+  });
+  installProblemHandler(app);
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    services.metrics.latency.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
+  });
+  app.addSchema(problem);
+  app.addSchema(record);
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'rngseal', version: '1', description: 'Signed, hash-chained, provably fair game outcomes (docs/API.md)' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  await app.register(outcomeRoutes);
+  await app.register(epochRoutes);
+  await app.register(publicRoutes);
+  await app.register(adminRoutes);
+  await app.register(healthRoutes);
+  return app;
+}

@@ -1,0 +1,118 @@
+/**
+ * @module config
+ * Service configuration from flags and RNGSEAL_* environment variables
+ * (flags win), validated once at start with messages that name the setting.
+ */
+
+import { createHash } from 'node:crypto';
+import { resolve } from 'node:path';
+import { canonicalize } from '@rngseal/verifier';
+
+export interface Config {
+  dataDir: string;
+  host: string;
+  port: number;
+  /** Signing key file; default <dataDir>/signing-key.pem, generated on first start. */
+  keyFile: string;
+  /** Entropy source spec. */
+  source: string;
+  /** Store location: a SQLite file path (default <dataDir>/rngseal.db). */
+  store: string;
+  /** Chain id; default read from (or created in) <dataDir>/chain-id. */
+  chain: string | null;
+  /** Verify the whole stored chain at start, not only its tail. */
+  verifyFull: boolean;
+  /** Records verified at start without verifyFull. */
+  verifyTail: number;
+  logLevel: string;
+  /** Most records in one store transaction. */
+  maxBatch: number;
+  /** How often expired epochs are revealed, ms. */
+  sweepMs: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+interface Setting {
+  flag: string;
+  env: string;
+  parse: (raw: string, name: string) => unknown;
+}
+
+const text = (raw: string) => raw;
+const bool = (raw: string, name: string) => {
+  if (['1', 'true', 'yes', ''].includes(raw)) return true;
+  if (['0', 'false', 'no'].includes(raw)) return false;
+  throw new ConfigError(`${name}: expected true or false, got ${JSON.stringify(raw)}`);
+};
+const int = (min: number, max: number) => (raw: string, name: string) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${name}: must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const oneOf = (values: string[]) => (raw: string, name: string) => {
+  if (!values.includes(raw)) throw new ConfigError(`${name}: must be one of ${values.join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw;
+};
+
+const SETTINGS: Record<keyof Config, Setting> = {
+  dataDir: { flag: 'data-dir', env: 'RNGSEAL_DATA_DIR', parse: text },
+  host: { flag: 'host', env: 'RNGSEAL_HOST', parse: text },
+  port: { flag: 'port', env: 'RNGSEAL_PORT', parse: int(0, 65535) },
+  keyFile: { flag: 'key', env: 'RNGSEAL_KEY_FILE', parse: text },
+  source: { flag: 'source', env: 'RNGSEAL_SOURCE', parse: oneOf(['os']) },
+  store: { flag: 'store', env: 'RNGSEAL_STORE', parse: text },
+  chain: { flag: 'chain', env: 'RNGSEAL_CHAIN', parse: (raw, name) => {
+    if (!/^[A-Za-z0-9._:-]{1,128}$/.test(raw)) throw new ConfigError(`${name}: 1–128 characters of A-Z a-z 0-9 . _ : -`);
+    return raw;
+  } },
+  verifyFull: { flag: 'verify-full', env: 'RNGSEAL_VERIFY_FULL', parse: bool },
+  verifyTail: { flag: 'verify-tail', env: 'RNGSEAL_VERIFY_TAIL', parse: int(1, 1e9) },
+  logLevel: { flag: 'log-level', env: 'RNGSEAL_LOG_LEVEL', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
+  maxBatch: { flag: 'max-batch', env: 'RNGSEAL_MAX_BATCH', parse: int(1, 100_000) },
+  sweepMs: { flag: 'sweep-ms', env: 'RNGSEAL_SWEEP_MS', parse: int(10, 3_600_000) },
+};
+
+/** Flags accepted by `rngseal serve`, for node:util parseArgs. */
+export const SERVE_OPTIONS = Object.fromEntries(
+  Object.values(SETTINGS).map((s) => [s.flag, { type: s.parse === bool ? ('boolean' as const) : ('string' as const) }]),
+);
+
+/** Builds the config from parsed flags and the environment. @throws ConfigError */
+export function loadConfig(flags: Record<string, string | boolean | undefined>, env: NodeJS.ProcessEnv = process.env): Config {
+  const values: Record<string, unknown> = {};
+  for (const [key, s] of Object.entries(SETTINGS)) {
+    const flag = flags[s.flag];
+    const raw = flag === undefined ? env[s.env] : String(flag);
+    if (raw !== undefined) values[key] = s.parse(raw, `--${s.flag} (${s.env})`);
+  }
+  const dataDir = resolve((values.dataDir as string | undefined) ?? 'rngseal-data');
+  return {
+    dataDir,
+    host: '127.0.0.1',
+    port: 8080,
+    keyFile: resolve(dataDir, 'signing-key.pem'),
+    source: 'os',
+    store: resolve(dataDir, 'rngseal.db'),
+    chain: null,
+    verifyFull: false,
+    verifyTail: 1000,
+    logLevel: 'info',
+    maxBatch: 4096,
+    sweepMs: 1000,
+    ...values,
+  } as Config;
+}
+
+/** SHA-256 of the canonical config for the boot record. Credentials in a store URL are dropped. */
+export function configDigest(config: Config): string {
+  const store = config.store.replace(/\/\/[^@/]*@/, '//');
+  return createHash('sha256').update(canonicalize({ ...config, store })).digest('hex');
+}
+
+/** `--flag (ENV)` help lines. */
+export function settingsHelp(): string {
+  return Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(12)} ${s.env}`).join('\n');
+}

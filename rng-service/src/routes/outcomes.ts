@@ -1,0 +1,43 @@
+/**
+ * @module routes/outcomes
+ * Game servers draw outcomes: POST /v1/outcomes (1–1,000 draws, one signed
+ * record) and POST /v1/outcome (one draw). Both answer only once the record
+ * is durable, and a retry with the same requestId returns the same record.
+ */
+
+import type { FastifyInstance } from 'fastify';
+import type { LogRecord, OutcomeBody } from '@rngseal/verifier';
+import type { DrawRequest, OutcomeRequest } from '../engine/engine.js';
+import type { StoredRecord } from '../store/log-store.js';
+import { errorReplies, outcomeBody, outcomeReply, outcomesBody } from './schemas.js';
+
+type SingleRequest = Omit<OutcomeRequest, 'draws'> & DrawRequest;
+
+export async function outcomeRoutes(app: FastifyInstance): Promise<void> {
+  const { engine, metrics } = app.services;
+  const onRequest = app.requireScope('outcomes');
+  const reply = (stored: StoredRecord) => {
+    const record = JSON.parse(stored.text) as LogRecord;
+    const body = record.body as unknown as OutcomeBody;
+    return { record, results: body.draws.map((d) => d.result) };
+  };
+  const count = (stored: StoredRecord, draws: DrawRequest[]) => {
+    metrics.outcomes.inc();
+    for (const d of draws) metrics.draws.inc({ mapping: d.mapping });
+    return stored;
+  };
+
+  app.post<{ Body: OutcomeRequest }>('/v1/outcomes', {
+    onRequest,
+    schema: { summary: 'Draw 1–1,000 outcomes in one signed record', security: [{ bearer: [] }], body: outcomesBody, response: { 200: outcomeReply, ...errorReplies } },
+  }, async (request) => reply(count(await engine.outcomes(request.body), request.body.draws)));
+
+  app.post<{ Body: SingleRequest }>('/v1/outcome', {
+    onRequest,
+    schema: { summary: 'Draw one outcome', security: [{ bearer: [] }], body: outcomeBody, response: { 200: outcomeReply, ...errorReplies } },
+  }, async (request) => {
+    const { mapping, params, ...rest } = request.body;
+    const draws = [{ mapping, params }];
+    return reply(count(await engine.outcomes({ ...rest, draws }), draws));
+  });
+}

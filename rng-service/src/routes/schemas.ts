@@ -1,0 +1,108 @@
+/**
+ * @module routes/schemas
+ * JSON Schemas of the API. Requests are strict (unknown fields are refused
+ * and named); response schemas keep anything not listed out of the answer.
+ */
+
+export const REQUEST_ID = { type: 'string', pattern: '^[A-Za-z0-9._:-]{1,128}$', description: 'Idempotency key chosen by the caller' } as const;
+export const EPOCH_ID = { type: 'string', pattern: '^[0-9a-f]{32}$' } as const;
+
+export const problem = {
+  $id: 'problem',
+  type: 'object',
+  description: 'RFC 9457 problem details',
+  properties: {
+    type: { type: 'string' },
+    title: { type: 'string' },
+    status: { type: 'integer' },
+    detail: { type: 'string' },
+    field: { type: 'string' },
+    instance: { type: 'string' },
+  },
+} as const;
+
+export const record = {
+  $id: 'record',
+  type: 'object',
+  description: 'A signed log record (docs/PROTOCOL.md)',
+  properties: {
+    v: { type: 'integer' },
+    chain: { type: 'string' },
+    seq: { type: 'integer' },
+    time: { type: 'integer' },
+    type: { type: 'string' },
+    prev: { type: 'string' },
+    key: { type: 'string' },
+    body: { type: 'object', additionalProperties: true },
+    hash: { type: 'string' },
+    sig: { type: 'string' },
+  },
+} as const;
+
+const draw = {
+  type: 'object',
+  required: ['mapping', 'params'],
+  additionalProperties: false,
+  properties: {
+    mapping: { type: 'string', maxLength: 64, description: 'dice, range, draw, shuffle, weighted, reels, float (or a versioned id such as dice@1)' },
+    params: { type: 'object', description: "The mapping's parameters (docs/PROTOCOL.md §Mappings)" },
+  },
+} as const;
+
+const outcomeCommon = {
+  requestId: REQUEST_ID,
+  epoch: { ...EPOCH_ID, description: 'Seeded epoch; omit for a direct draw' },
+  clientSeed: { type: 'string', maxLength: 256, description: "The player's seed; required with epoch" },
+} as const;
+
+export const outcomesBody = {
+  type: 'object',
+  required: ['requestId', 'draws'],
+  additionalProperties: false,
+  properties: { ...outcomeCommon, draws: { type: 'array', minItems: 1, maxItems: 1000, items: draw } },
+} as const;
+
+export const outcomeBody = {
+  type: 'object',
+  required: ['requestId', 'mapping', 'params'],
+  additionalProperties: false,
+  properties: { ...outcomeCommon, ...draw.properties },
+} as const;
+
+export const epochBody = {
+  type: 'object',
+  required: ['requestId'],
+  additionalProperties: false,
+  properties: {
+    requestId: REQUEST_ID,
+    expiresIn: { type: 'integer', minimum: 1, maximum: 31_536_000, description: 'Seconds until the epoch closes and is revealed' },
+  },
+} as const;
+
+export const outcomeReply = {
+  type: 'object',
+  properties: {
+    record: { $ref: 'record#' },
+    results: { type: 'array', items: {} },
+  },
+} as const;
+
+export const epochReply = {
+  type: 'object',
+  properties: {
+    epoch: { type: 'string' },
+    commitment: { type: 'string' },
+    expires: { type: ['integer', 'null'] },
+    record: { $ref: 'record#' },
+    revealed: { $ref: 'record#' },
+  },
+} as const;
+
+export const errorReplies = {
+  400: { $ref: 'problem#' },
+  401: { $ref: 'problem#' },
+  403: { $ref: 'problem#' },
+  404: { $ref: 'problem#' },
+  409: { $ref: 'problem#' },
+  503: { $ref: 'problem#' },
+} as const;

@@ -1,0 +1,121 @@
+/**
+ * @module service
+ * Boots the service: data directory, key, store, chain check, entropy, boot
+ * record, HTTP. Stops it in the reverse order on SIGTERM: stop accepting,
+ * let in-flight requests finish (their records are flushed by the
+ * sequencer), then close entropy and the store.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { OsSource } from '@rngseal/drivers';
+import { toHex, type Json } from '@rngseal/verifier';
+import { buildApp } from './app.js';
+import { checkStoredChain } from './chain-check.js';
+import { type Config, configDigest } from './config.js';
+import { Engine } from './engine/engine.js';
+import { EpochBook } from './engine/epochs.js';
+import { Sequencer } from './engine/sequencer.js';
+import type { Entropy } from './entropy/entropy.js';
+import { CountingEntropy } from './entropy/counting.js';
+import { EntropyPool } from './entropy/pool.js';
+import { Metrics } from './metrics.js';
+import { SeedSealer } from './seal.js';
+import { generateKeyFile, loadKeyFile, type Signer } from './signer.js';
+import { softwareIdentity } from './software.js';
+import type { LogStore } from './store/log-store.js';
+import { SqliteStore } from './store/sqlite.js';
+import { createToken, TokenAuth } from './tokens.js';
+
+export interface RunningService {
+  app: FastifyInstance;
+  url: string;
+  chain: string;
+  signer: Signer;
+  stop(): Promise<void>;
+}
+
+/** Where first-start messages go: the terminal, never the structured log. */
+export type Announce = (line: string) => void;
+
+export async function startService(config: Config, announce: Announce = (l) => process.stderr.write(`${l}\n`)): Promise<RunningService> {
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+  const signer = loadOrCreateKey(config.keyFile, announce);
+  const chain = config.chain ?? chainId(config.dataDir);
+  const store: LogStore = new SqliteStore(config.store);
+  await store.migrate();
+  await checkStoredChain(store, chain, { full: config.verifyFull, tail: config.verifyTail });
+  await ensureTokens(store, config.dataDir, announce);
+
+  const metrics = new Metrics();
+  const entropy = new CountingEntropy(new EntropyPool(new OsSource()), metrics);
+  await entropy.start();
+  const epochs = new EpochBook(store, new SeedSealer(signer.deriveKey('rngseal/seed-seal/v1')));
+  const sequencer = new Sequencer(chain, store, signer, entropy, epochs, {
+    onBatch: (records, ms) => {
+      metrics.batchSize.observe(records);
+      metrics.batchSeconds.observe(ms / 1000);
+    },
+  }, config.maxBatch);
+  await sequencer.load();
+  await appendBoot(sequencer, signer, config, entropy);
+
+  const engine = new Engine(store, sequencer, epochs);
+  const app = await buildApp(
+    { chain, store, engine, sequencer, entropy, signer, auth: new TokenAuth(store), metrics },
+    { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] } },
+  );
+  const url = await app.listen({ host: config.host, port: config.port });
+  const sweeper = setInterval(() => void engine.revealExpired().catch((err) => app.log.warn({ err }, 'expiry reveal failed')), config.sweepMs);
+
+  let stopping: Promise<void> | null = null;
+  const stop = () =>
+    (stopping ??= (async () => {
+      clearInterval(sweeper);
+      await app.close();
+      await sequencer.close();
+      await entropy.stop();
+      await store.close();
+    })());
+  return { app, url, chain, signer, stop };
+}
+
+function loadOrCreateKey(path: string, announce: Announce): Signer {
+  if (existsSync(path)) return loadKeyFile(path);
+  const signer = generateKeyFile(path);
+  announce(`rngseal: generated a signing key in ${path} (mode 0600)`);
+  announce(`rngseal: public key ${toHex(signer.publicKey)} (key id ${signer.keyId})`);
+  return signer;
+}
+
+function chainId(dataDir: string): string {
+  const path = join(dataDir, 'chain-id');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const id = `rngseal-${randomBytes(6).toString('hex')}`;
+  writeFileSync(path, `${id}\n`, { flag: 'wx' });
+  return id;
+}
+
+/** First start: one game-server token and one admin token, printed once and saved 0600. */
+async function ensureTokens(store: LogStore, dataDir: string, announce: Announce): Promise<void> {
+  if ((await store.tokens()).length > 0) return;
+  for (const [scope, file] of [['outcomes', 'game-server.token'], ['admin', 'admin.token']] as const) {
+    const { token } = await createToken(store, [scope], scope === 'outcomes' ? 'game server (first start)' : 'admin (first start)');
+    const path = join(dataDir, file);
+    writeFileSync(path, `${token}\n`, { mode: 0o600 });
+    chmodSync(path, 0o600);
+    announce(`rngseal: ${scope} token (shown once, also saved to ${path}): ${token}`);
+  }
+}
+
+async function appendBoot(sequencer: Sequencer, signer: Signer, config: Config, entropy: Entropy): Promise<void> {
+  const body = {
+    software: { ...softwareIdentity() },
+    config: configDigest(config),
+    sources: entropy.sources(),
+    publicKey: toHex(signer.publicKey),
+  } satisfies Record<string, Json>;
+  await sequencer.submit(() => ({ type: 'boot', body }));
+}

@@ -1,0 +1,19 @@
+/**
+ * @module @rngseal/verifier
+ * Browser-safe verification of rngseal records, rounds and logs. Imports only
+ * @noble/* and its own files, never a node: module, so the same code runs in
+ * the service, in the CLI tools and in a player's browser.
+ */
+export * from './bytes.js';
+export * from './canonical.js';
+export * from './errors.js';
+export * from './record.js';
+export * from './keys.js';
+export * from './bodies.js';
+export * from './client-seed.js';
+export * from './derive.js';
+export * from './fairness.js';
+export * from './chain.js';
+export * from './mappings/index.js';
+export type { Mapping, Params } from './mappings/mapping.js';
+export * from './round.js';

@@ -1,0 +1,136 @@
+/**
+ * @module record
+ * The log record: its fields, its canonical bytes, its hash and the message
+ * its Ed25519 signature covers. See docs/PROTOCOL.md §Records.
+ *
+ *   hash = SHA-256( JCS(record without `hash` and `sig`) )
+ *   sig  = Ed25519( "rngseal/record/v1\n" ‖ hash )      (hash as 32 raw bytes)
+ *
+ * The stored and exported form of a record is JCS(record with `hash` and
+ * `sig`), one per line in NDJSON exports.
+ */
+
+import { sha256 } from '@noble/hashes/sha2.js';
+import { canonicalize, type Json } from './canonical.js';
+import { concatBytes, fromHex, toHex, utf8 } from './bytes.js';
+import { VerifyError } from './errors.js';
+
+export const RECORD_VERSION = 1;
+export const RECORD_TYPES = ['boot', 'commit', 'outcome', 'reveal', 'health', 'checkpoint'] as const;
+export type RecordType = (typeof RECORD_TYPES)[number];
+
+/** `prev` of seq 0. */
+export const GENESIS_PREV = '0'.repeat(64);
+/** Domain separation: a record signature can never be replayed as another message. */
+export const RECORD_SIGNATURE_CONTEXT = 'rngseal/record/v1\n';
+
+export type Body = { [key: string]: Json };
+
+export interface UnsignedRecord {
+  v: number;
+  chain: string;
+  seq: number;
+  time: number;
+  type: RecordType;
+  prev: string;
+  key: string;
+  body: Body;
+}
+
+export interface LogRecord extends UnsignedRecord {
+  hash: string;
+  sig: string;
+}
+
+/** SHA-256 over the canonical bytes of the record without `hash` and `sig`. */
+export function recordHash(record: UnsignedRecord): Uint8Array {
+  const { v, chain, seq, time, type, prev, key, body } = record;
+  return sha256(utf8(canonicalize({ v, chain, seq, time, type, prev, key, body })));
+}
+
+/** The exact bytes the record's Ed25519 signature covers. */
+export function signingMessage(hash: Uint8Array): Uint8Array {
+  if (hash.length !== 32) throw new RangeError('hash: expected 32 bytes');
+  return concatBytes(utf8(RECORD_SIGNATURE_CONTEXT), hash);
+}
+
+/** Canonical text of a signed record: what the log stores and exports. */
+export function encodeRecord(record: LogRecord): string {
+  return canonicalize(record);
+}
+
+const FIELDS = ['body', 'chain', 'hash', 'key', 'prev', 'seq', 'sig', 'time', 'type', 'v'];
+const HEX64 = /^[0-9a-f]{64}$/;
+
+/**
+ * Parses one record strictly: exact field set, types, integers only, and the
+ * text must be the record's canonical encoding (so two different byte
+ * strings never claim to be the same record).
+ * @throws VerifyError FORMAT
+ */
+export function parseRecord(text: string): LogRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new VerifyError('FORMAT', 'record is not JSON', undefined, { cause: err });
+  }
+  const record = checkShape(value);
+  let canonical: string;
+  try {
+    canonical = encodeRecord(record);
+  } catch (err) {
+    throw new VerifyError('FORMAT', (err as Error).message, record.seq);
+  }
+  if (canonical !== text) throw new VerifyError('FORMAT', 'record is not in canonical form', record.seq);
+  return record;
+}
+
+function checkShape(value: unknown): LogRecord {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new VerifyError('FORMAT', 'record is not a JSON object');
+  }
+  const r = value as Record<string, unknown>;
+  const seq = Number.isSafeInteger(r.seq) && (r.seq as number) >= 0 ? (r.seq as number) : undefined;
+  const fail = (why: string): never => {
+    throw new VerifyError('FORMAT', why, seq);
+  };
+  const keys = Object.keys(r).sort();
+  if (keys.join() !== FIELDS.join()) fail(`fields must be exactly ${FIELDS.join(', ')}`);
+  if (r.v !== RECORD_VERSION) fail(`unsupported version ${String(r.v)}`);
+  if (seq === undefined) fail('seq: must be a non-negative integer');
+  if (typeof r.chain !== 'string' || r.chain.length === 0) fail('chain: must be a non-empty string');
+  if (!Number.isSafeInteger(r.time) || (r.time as number) < 0) fail('time: must be a non-negative integer');
+  if (!RECORD_TYPES.includes(r.type as RecordType)) fail(`type: unknown ${String(r.type)}`);
+  for (const f of ['prev', 'hash'] as const) if (typeof r[f] !== 'string' || !HEX64.test(r[f])) fail(`${f}: must be 64 hex digits`);
+  if (typeof r.key !== 'string' || !/^[0-9a-f]{16}$/.test(r.key)) fail('key: must be 16 hex digits');
+  if (typeof r.sig !== 'string' || !/^[0-9a-f]{128}$/.test(r.sig)) fail('sig: must be 128 hex digits');
+  if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body)) fail('body: must be an object');
+  checkIntegers(r.body, 'body', fail);
+  return r as unknown as LogRecord;
+}
+
+// The protocol carries integers only, so third-party encoders never have to
+// reproduce ECMAScript's float formatting.
+function checkIntegers(value: unknown, path: string, fail: (why: string) => never): void {
+  if (typeof value === 'number' && !Number.isSafeInteger(value)) fail(`${path}: numbers must be safe integers`);
+  if (Array.isArray(value)) value.forEach((v, i) => checkIntegers(v, `${path}[${i}]`, fail));
+  else if (typeof value === 'object' && value !== null) {
+    for (const [k, v] of Object.entries(value)) checkIntegers(v, `${path}.${k}`, fail);
+  }
+}
+
+/** Verifies an Ed25519 signature; must return false (not throw) on a bad one. */
+export type SignatureVerifier = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
+
+/**
+ * Checks a record's own integrity: its hash and its signature under `publicKey`.
+ * @throws VerifyError HASH or SIGNATURE
+ */
+export function checkRecordSignature(record: LogRecord, publicKey: Uint8Array, verify: SignatureVerifier): void {
+  const hash = recordHash(record);
+  if (toHex(hash) !== record.hash) throw new VerifyError('HASH', 'hash does not match the record bytes', record.seq);
+  if (!verify(publicKey, signingMessage(hash), fromHex(record.sig, 'sig'))) {
+    throw new VerifyError('SIGNATURE', `signature does not verify under key ${record.key}`, record.seq);
+  }
+}
