@@ -296,13 +296,13 @@ describe('determinism and structure', () => {
     }
   });
 
-  it('costs count result values', () => {
+  it('costs count the work: result values or walked list lengths', () => {
     expect(range.cost({ min: 1, max: 6 }), 'range@1').toBe(1);
     expect(dice.cost({ count: 7, sides: 6 }), 'dice@1').toBe(7);
-    expect(draw.cost({ n: 80, k: 20 }), 'draw@1').toBe(20);
+    expect(draw.cost({ n: 80, k: 20 }), 'draw@1').toBe(80);
     expect(shuffle.cost({ n: 52 }), 'shuffle@1').toBe(52);
-    expect(weighted.cost({ weights: [1, 2, 3] }), 'weighted@1').toBe(1);
-    expect(reels.cost({ reels: [[1], [1], [1]] }), 'reels@1').toBe(3);
+    expect(weighted.cost({ weights: [1, 2, 3] }), 'weighted@1').toBe(3);
+    expect(reels.cost({ reels: [[1], [1, 2], [1]] }), 'reels@1').toBe(4);
     expect(float.cost({}), 'float@1').toBe(1);
   });
 

@@ -22,8 +22,9 @@ export async function serveCommand(args: string[]): Promise<number> {
       return 0;
     }
     const service = await startService(loadConfig(values as Record<string, string | boolean | undefined>));
-    process.stderr.write(`rngseal: serving chain ${service.chain} at ${service.url} (API docs at ${service.url}/docs)\n`);
-    await new Promise<void>((resolve) => {
+    // The handlers go in before the ready line: a supervisor may send SIGTERM
+    // as soon as it reads it, and must get a clean stop, not a signal death.
+    const stopped = new Promise<void>((resolve) => {
       const shutdown = (signal: string) => {
         service.app.log.info({ signal }, 'shutting down');
         void service.stop().then(resolve);
@@ -31,6 +32,8 @@ export async function serveCommand(args: string[]): Promise<number> {
       process.once('SIGTERM', () => shutdown('SIGTERM'));
       process.once('SIGINT', () => shutdown('SIGINT'));
     });
+    process.stderr.write(`rngseal: serving chain ${service.chain} at ${service.url} (API docs at ${service.url}/docs)\n`);
+    await stopped;
     return 0;
   });
 }

@@ -34,7 +34,7 @@ export interface EpochRequest {
   expiresIn?: number;
 }
 
-/** Largest number of result values one request may ask for. */
+/** Most work (result values and list entries, Mapping.cost) one request may ask for. */
 export const MAX_REQUEST_COST = 100_000;
 
 export class Engine {
@@ -187,7 +187,7 @@ function validateDraws(draws: DrawRequest[]): DrawRequest[] {
     cost += mapping.cost(draw.params);
     return { mapping: mapping.id, params: draw.params };
   });
-  if (cost > MAX_REQUEST_COST) throw badRequest('draws', `asks for ${cost} result values; the limit is ${MAX_REQUEST_COST} a request`);
+  if (cost > MAX_REQUEST_COST) throw badRequest('draws', `cost ${cost} (result values and list entries) is over the limit of ${MAX_REQUEST_COST} a request`);
   return specs;
 }
 

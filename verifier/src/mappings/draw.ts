@@ -24,7 +24,8 @@ export const draw: Mapping<DrawParams, number[]> = {
       checkInt(p.k, 'k', 1, p.n as number)
     );
   }),
-  cost: ({ k }) => k,
+  // The work is O(n) (the whole array is built), so n is what a request pays for.
+  cost: ({ n }) => n,
   run(stream, { n, k }) {
     const a = Array.from({ length: n }, (_, i) => i + 1);
     for (let i = 0; i < k; i++) swap(a, i, i + uniform(stream, n - i));

@@ -21,7 +21,10 @@ export interface Mapping<P extends Params = Params, R extends Json = Json> {
    * an integer from 2 to 4294967296`).
    */
   validate(params: unknown): string | null;
-  /** Number of result values the params ask for: requests are capped on it. */
+  /**
+   * Work the params ask for: result values, or the length of the lists the
+   * mapping walks, whichever dominates. Requests are capped on the total.
+   */
   cost(params: P): number;
   /** Computes the result, consuming bytes from `stream`. Params are valid. */
   run(stream: ByteStream, params: P): R;

@@ -16,7 +16,7 @@ export const reels: Mapping<ReelsParams, number[]> = {
   id: 'reels@1',
   name: 'reels',
   validate: neverThrows((params) => checkShape(params, ['reels']) ?? checkReels((params as ReelsParams).reels)),
-  cost: ({ reels }) => reels.length,
+  cost: ({ reels }) => reels.reduce((n, reel) => n + reel.length, 0),
   run: (stream, { reels }) => reels.map((weights) => pickWeighted(stream, weights)),
 };
 

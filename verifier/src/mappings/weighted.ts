@@ -22,7 +22,7 @@ export const weighted: Mapping<WeightedParams, number> = {
   validate: neverThrows(
     (params) => checkShape(params, ['weights']) ?? checkWeights((params as WeightedParams).weights, 'weights'),
   ),
-  cost: () => 1,
+  cost: ({ weights }) => weights.length,
   run: (stream, { weights }) => pickWeighted(stream, weights),
 };
 

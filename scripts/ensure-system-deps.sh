@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Installs the system tools the test suite checks rngseal against, when they
+# are missing: sqlite3 (tamper tests), openssl and sha256sum (independent
+# crypto checks), and the two rngtest builds (FIPS 140-2 cross-checks),
+# unpacked into .cache/ rather than installed, so no rngd daemon starts and
+# both builds can sit side by side.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=()
+command -v sqlite3 >/dev/null || packages+=(sqlite3)
+command -v openssl >/dev/null || packages+=(openssl)
+command -v sha256sum >/dev/null || packages+=(coreutils)
+command -v dpkg-deb >/dev/null || packages+=(dpkg)
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "ensure-system-deps: missing $*; run: sudo apt-get install $*" >&2
+    exit 1
+  fi
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+if [ ${#packages[@]} -gt 0 ]; then apt_install "${packages[@]}"; fi
+
+# rngtest from both Debian packages: rng-tools-debian (2.2, runs test fixed)
+# is the reference; rng-tools5 (5, known runs-test bug) is kept for the doc.
+for pkg in rng-tools-debian rng-tools5; do
+  dest=".cache/rngtest/$pkg"
+  [ -x "$dest/usr/bin/rngtest" ] && continue
+  mkdir -p "$dest"
+  tmp=$(mktemp -d)
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq || true; APT_UPDATED=1; fi
+  (cd "$tmp" && apt-get download -qq "$pkg" 2>/dev/null)
+  dpkg-deb -x "$tmp"/"$pkg"_*.deb "$dest"
+  rm -rf "$tmp"
+done
