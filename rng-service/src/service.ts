@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { OsSource } from '@rngseal/drivers';
+import { OsSource, type EntropySource } from '@rngseal/drivers';
 import { toHex, type Json } from '@rngseal/verifier';
 import { buildApp } from './app.js';
 import { checkStoredChain } from './chain-check.js';
@@ -40,17 +40,29 @@ export interface RunningService {
 /** Where first-start messages go: the terminal, never the structured log. */
 export type Announce = (line: string) => void;
 
-export async function startService(config: Config, announce: Announce = (l) => process.stderr.write(`${l}\n`)): Promise<RunningService> {
+/** Parts a caller supplies instead of building them from the config (fault-injection tests). */
+export interface Overrides {
+  source?: EntropySource;
+  /** Bytes the entropy pool keeps ready (small values make source faults show at once). */
+  poolTarget?: number;
+  store?: (config: Config) => LogStore;
+}
+
+export async function startService(
+  config: Config,
+  announce: Announce = (l) => process.stderr.write(`${l}\n`),
+  overrides: Overrides = {},
+): Promise<RunningService> {
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const signer = loadOrCreateKey(config.keyFile, announce);
   const chain = config.chain ?? chainId(config.dataDir);
-  const store: LogStore = new SqliteStore(config.store);
+  const store: LogStore = overrides.store?.(config) ?? new SqliteStore(config.store);
   await store.migrate();
   await checkStoredChain(store, chain, { full: config.verifyFull, tail: config.verifyTail });
   await ensureTokens(store, config.dataDir, announce);
 
   const metrics = new Metrics();
-  const entropy = new CountingEntropy(new EntropyPool(new OsSource()), metrics);
+  const entropy = new CountingEntropy(new EntropyPool(overrides.source ?? new OsSource(), { target: overrides.poolTarget ?? 1 << 16 }), metrics);
   await entropy.start();
   const epochs = new EpochBook(store, new SeedSealer(signer.deriveKey('rngseal/seed-seal/v1')));
   const sequencer = new Sequencer(chain, store, signer, entropy, epochs, {

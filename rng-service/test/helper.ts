@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../src/config.js';
-import { startService, type RunningService } from '../src/service.js';
+import { startService, type Overrides, type RunningService } from '../src/service.js';
 
 export const BIN = fileURLToPath(new URL('../bin/rngseal.js', import.meta.url));
 
@@ -26,9 +26,9 @@ export function tempDir(prefix = 'rngseal-test-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export async function startTestService(flags: Record<string, string | boolean> = {}, dataDir = tempDir()): Promise<TestService> {
+export async function startTestService(flags: Record<string, string | boolean> = {}, dataDir = tempDir(), overrides: Overrides = {}): Promise<TestService> {
   const config = loadConfig({ 'data-dir': dataDir, port: '0', 'log-level': 'silent', ...flags }, {});
-  const service = await startService(config, () => {});
+  const service = await startService(config, () => {}, overrides);
   const token = readFileSync(join(dataDir, 'game-server.token'), 'utf8').trim();
   const adminToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
   const call: TestService['call'] = async (method, url, payload, auth = token) => {
