@@ -24,19 +24,9 @@ export const problem = {
 export const record = {
   $id: 'record',
   type: 'object',
-  description: 'A signed log record (docs/PROTOCOL.md)',
-  properties: {
-    v: { type: 'integer' },
-    chain: { type: 'string' },
-    seq: { type: 'integer' },
-    time: { type: 'integer' },
-    type: { type: 'string' },
-    prev: { type: 'string' },
-    key: { type: 'string' },
-    body: { type: 'object', additionalProperties: true },
-    hash: { type: 'string' },
-    sig: { type: 'string' },
-  },
+  // Members are not listed so they serialise in the record's canonical order.
+  description: 'A signed log record: v, chain, seq, time, type, prev, key, body, hash, sig (docs/PROTOCOL.md §1)',
+  additionalProperties: true,
 } as const;
 
 const draw = {
