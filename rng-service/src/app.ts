@@ -15,7 +15,7 @@ import { adminRoutes } from './routes/admin.js';
 import { epochRoutes } from './routes/epochs.js';
 import { healthRoutes } from './routes/health.js';
 import { outcomeRoutes } from './routes/outcomes.js';
-import { installProblemHandler, sendProblem } from './routes/problem-handler.js';
+import { clientErrorProblem, installProblemHandler, MAX_PARAM_LENGTH, replyWithProblem, sendProblem } from './routes/problem-handler.js';
 import { publicRoutes } from './routes/public.js';
 import { problem, record } from './routes/schemas.js';
 import type { Signer } from './signer.js';
@@ -46,6 +46,13 @@ export async function buildApp(services: Services, options: FastifyServerOptions
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
     ajv: { customOptions: { coerceTypes: false, removeAdditional: false, allErrors: false } },
+    // The default (100) would turn a lookup of a valid 101–128 character request id into a 414.
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router and HTTP-parser errors bypass the error handler: answer them as problem+json too.
+    frameworkErrors: replyWithProblem,
+    clientErrorHandler: clientErrorProblem,
+    // Node answers an HTTP/1.1 request without Host with a bare 400: the onRequest hook below does it as problem+json.
+    http: { requireHostHeader: false },
     ...options,
   });
   app.decorate('services', services);
@@ -56,6 +63,11 @@ export async function buildApp(services: Services, options: FastifyServerOptions
     await sendProblem(reply, { title: result.status === 401 ? 'Unauthorized' : 'Forbidden', status: result.status, detail: result.detail });
   });
   installProblemHandler(app);
+  app.addHook('onRequest', async (request, reply) => {
+    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
+      await sendProblem(reply, { title: 'Invalid request', status: 400, detail: 'host: an HTTP/1.1 request needs a Host header' });
+    }
+  });
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     services.metrics.latency.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);

@@ -5,10 +5,15 @@
  * paths or internals) and are logged instead.
  */
 
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { EntropyUnavailableError } from '../entropy/entropy.js';
 import { ProblemError } from '../engine/problem.js';
 import { StoreUnavailableError } from '../store/log-store.js';
+
+/** Longest path parameter the router matches: a 128-character request id, even fully percent-encoded. */
+export const MAX_PARAM_LENGTH = 3 * 128;
 
 interface Problem {
   type: string;
@@ -23,13 +28,34 @@ export function sendProblem(reply: FastifyReply, p: Omit<Problem, 'type'>): Fast
   return reply.code(p.status).type('application/problem+json').send({ type: 'about:blank', ...p });
 }
 
+/** Answers an error as problem+json: the error handler, and fastify's `frameworkErrors` (router errors). */
+export function replyWithProblem(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const p = toProblem(err, request);
+  if (p.status >= 500) request.log.error({ err }, 'request failed');
+  if (p.status === 503) reply.header('retry-after', '1');
+  return sendProblem(reply, { ...p, instance: request.url.split('?')[0] });
+}
+
+/**
+ * fastify's `clientErrorHandler`: errors of Node's HTTP parser, raised before
+ * there is a request (a header block over the size limit, a malformed request
+ * line), are answered as problem+json too, on the raw socket.
+ */
+export function clientErrorProblem(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, title, detail] =
+    err.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request header fields too large', 'headers: larger than the server accepts']
+    : err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, 'Request timeout', 'request: not received in time']
+    : [400, 'Invalid request', 'request: not valid HTTP/1.1'];
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+  if (socket.writable) {
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  }
+  socket.destroy(err);
+}
+
 export function installProblemHandler(app: FastifyInstance): void {
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const p = toProblem(err, request);
-    if (p.status >= 500) request.log.error({ err }, 'request failed');
-    if (p.status === 503) reply.header('retry-after', '1');
-    return sendProblem(reply, { ...p, instance: request.url.split('?')[0] });
-  });
+  app.setErrorHandler(replyWithProblem);
   app.setNotFoundHandler((request, reply) =>
     sendProblem(reply, { title: 'Not found', status: 404, detail: `no route ${request.method} ${request.url.split('?')[0]}` }),
   );
@@ -60,6 +86,7 @@ function validationProblem(err: FastifyError): Omit<Problem, 'type'> {
 
 function clientTitle(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'Payload too large';
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return 'URI too long';
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Unsupported media type';
   return 'Invalid request';
 }
@@ -69,5 +96,7 @@ function clientDetail(err: FastifyError): string {
   if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'body: empty JSON body';
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'body: larger than the 1 MiB limit';
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'content-type: send application/json';
+  if (err.code === 'FST_ERR_BAD_URL') return 'path: not a valid URL component (bad percent-encoding)';
+  if (err.code === 'FST_ERR_MAX_PARAM_LENGTH') return `path: a path parameter is longer than ${MAX_PARAM_LENGTH} characters`;
   return err.message;
 }
