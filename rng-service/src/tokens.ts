@@ -35,7 +35,8 @@ export class TokenAuth {
 
   async check(authorization: string | undefined, scope: Scope): Promise<AuthResult> {
     if (!authorization) return { ok: false, status: 401, detail: 'Authorization: a bearer token is required' };
-    const match = /^Bearer (\S+)$/.exec(authorization);
+    // RFC 9110 §11.1: the scheme name is case-insensitive.
+    const match = /^Bearer +(\S+)$/i.exec(authorization);
     if (!match || !TOKEN.test(match[1]!)) return { ok: false, status: 401, detail: 'Authorization: expected "Bearer rsk_…"' };
     const row = await this.#lookup(hashToken(match[1]!));
     if (!row || row.revoked !== null) return { ok: false, status: 401, detail: 'Authorization: unknown or revoked token' };

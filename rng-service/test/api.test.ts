@@ -78,6 +78,13 @@ describe('auth', () => {
     }
   });
 
+  it('the scheme name is case-insensitive and may be followed by several spaces (RFC 9110 §11)', async () => {
+    for (const header of [`bearer ${s.token}`, `BEARER  ${s.token}`]) {
+      const res = await s.app.inject({ method: 'GET', url: '/v1/tokens', headers: { authorization: header } });
+      expect(res.statusCode, header.slice(0, 8)).toBe(403);
+    }
+  });
+
   it('403 when the token lacks the scope, both ways', async () => {
     expect((await s.call('POST', '/v1/outcome', { requestId: 'auth-2', ...dice }, s.adminToken)).status).toBe(403);
     expect((await s.call('GET', '/v1/tokens', undefined, s.token)).status).toBe(403);

@@ -85,7 +85,7 @@ const isIntIn = (v: unknown, lo: number, hi: number): boolean => {
 // ---------------------------------------------------------------- cases
 
 /** A token mangled by the runner, which knows the real one. */
-export type Mangle = 'flip-game' | 'flip-admin' | 'double-space' | 'no-scheme' | 'upper-prefix' | 'extra-char' | 'drop-char';
+export type Mangle = 'flip-game' | 'flip-admin' | 'wrong-scheme' | 'no-scheme' | 'upper-prefix' | 'extra-char' | 'drop-char';
 export type Auth = 'game' | 'admin' | 'revoked' | 'none' | { header: string } | { mangle: Mangle };
 
 export interface FuzzCase {
@@ -638,7 +638,7 @@ function authCases(r: Rng, ctx: FuzzContext, add: Add, n: number): void {
       status = [401];
       note = 'revoked token';
     } else if (kind < 8) {
-      const mangle = r.pick<Mangle>(['flip-game', 'flip-admin', 'double-space', 'no-scheme', 'upper-prefix', 'extra-char', 'drop-char']);
+      const mangle = r.pick<Mangle>(['flip-game', 'flip-admin', 'wrong-scheme', 'no-scheme', 'upper-prefix', 'extra-char', 'drop-char']);
       auth = { mangle };
       status = [401];
       note = `mangled token (${mangle})`;

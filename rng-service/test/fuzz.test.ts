@@ -82,8 +82,8 @@ function mangled(m: Mangle, id: number): string {
       return `Bearer ${flip(s.token)}`;
     case 'flip-admin':
       return `Bearer ${flip(s.adminToken)}`;
-    case 'double-space':
-      return `Bearer  ${s.token}`;
+    case 'wrong-scheme':
+      return `Basic ${s.token}`;
     case 'no-scheme':
       return s.token;
     case 'upper-prefix':

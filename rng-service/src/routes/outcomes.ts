@@ -9,9 +9,17 @@ import type { FastifyInstance } from 'fastify';
 import type { LogRecord, OutcomeBody } from '@rngseal/verifier';
 import type { DrawRequest, OutcomeRequest } from '../engine/engine.js';
 import type { StoredRecord } from '../store/log-store.js';
+import { ProblemError } from '../engine/problem.js';
 import { errorReplies, outcomeBody, outcomeReply, outcomesBody } from './schemas.js';
 
 type SingleRequest = Omit<OutcomeRequest, 'draws'> & DrawRequest;
+
+/** The single-draw route has no draws array: name its fields as the client sent them. */
+function singleDrawField(err: unknown): unknown {
+  if (!(err instanceof ProblemError) || !err.field?.startsWith('draws[0].')) return err;
+  const field = err.field.slice('draws[0].'.length);
+  return new ProblemError(err.status, err.title, err.message.replace(err.field, field), field);
+}
 
 export async function outcomeRoutes(app: FastifyInstance): Promise<void> {
   const { engine, metrics } = app.services;
@@ -38,6 +46,10 @@ export async function outcomeRoutes(app: FastifyInstance): Promise<void> {
   }, async (request) => {
     const { mapping, params, ...rest } = request.body;
     const draws = [{ mapping, params }];
-    return reply(count(await engine.outcomes({ ...rest, draws }), draws));
+    try {
+      return reply(count(await engine.outcomes({ ...rest, draws }), draws));
+    } catch (err) {
+      throw singleDrawField(err);
+    }
   });
 }
