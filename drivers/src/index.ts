@@ -4,3 +4,5 @@
  */
 export * from './source.js';
 export { OsSource } from './os.js';
+export * from './health/index.js';
+export * from './drbg/index.js';
