@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite checks rngseal against, when they
 # are missing: sqlite3 (tamper tests), openssl and sha256sum (independent
-# crypto checks), and the two rngtest builds (FIPS 140-2 cross-checks),
+# crypto checks), socat (serial drivers over a pseudo-terminal), libusb (HID), and the two rngtest builds (FIPS 140-2 cross-checks),
 # unpacked into .cache/ rather than installed, so no rngd daemon starts and
 # both builds can sit side by side.
 set -euo pipefail
@@ -12,6 +12,9 @@ command -v sqlite3 >/dev/null || packages+=(sqlite3)
 command -v openssl >/dev/null || packages+=(openssl)
 command -v sha256sum >/dev/null || packages+=(coreutils)
 command -v dpkg-deb >/dev/null || packages+=(dpkg)
+command -v socat >/dev/null || packages+=(socat)
+# node-hid's binding links libusb; the service loads it lazily, the HID tests need it.
+ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || packages+=(libusb-1.0-0)
 
 apt_install() {
   if [ "$(id -u)" -ne 0 ]; then
