@@ -39,3 +39,17 @@ for pkg in rng-tools-debian rng-tools5; do
   dpkg-deb -x "$tmp"/"$pkg"_*.deb "$dest"
   rm -rf "$tmp"
 done
+
+# PostgreSQL at 127.0.0.1:5432 for the PostgreSQL store tests: start it if it
+# is down, and fail loudly if it cannot be reached (those tests never skip).
+if ! pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then
+  if command -v pg_ctlcluster >/dev/null && [ "$(id -u)" -eq 0 ]; then
+    version=$(ls /etc/postgresql | sort -n | tail -1)
+    pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
+  fi
+  for _ in $(seq 1 30); do pg_isready -q -h 127.0.0.1 -p 5432 && break; sleep 1; done
+  if ! pg_isready -q -h 127.0.0.1 -p 5432; then
+    echo "ensure-system-deps: PostgreSQL is not answering at 127.0.0.1:5432; the PostgreSQL store tests need it" >&2
+    exit 1
+  fi
+fi

@@ -1,0 +1,278 @@
+/**
+ * @module store/postgres
+ * The PostgreSQL store, for several instances on a database the operator
+ * already runs. Same semantics as SQLite: append-only records enforced by
+ * triggers (UPDATE, DELETE and TRUNCATE refused), one transaction per batch
+ * written as a single multi-row INSERT, synchronous_commit on, so a COMMIT
+ * that returned is durable.
+ *
+ * Migrations take a transaction-scoped advisory lock, so instances starting
+ * at the same moment apply each migration once.
+ */
+
+import pg from 'pg';
+import type { RecordType } from '@rngseal/verifier';
+import type { AppendBatch, EpochRow, LogStore, Scope, StoredRecord, TokenRow } from './log-store.js';
+import { StoreUnavailableError } from './log-store.js';
+
+const MIGRATION_LOCK = 0x726e6773; // "rngs"
+
+const MIGRATIONS = [
+  `CREATE TABLE records (
+     chain TEXT NOT NULL,
+     seq BIGINT NOT NULL CHECK (seq >= 0),
+     type TEXT NOT NULL,
+     request_id TEXT,
+     request_digest TEXT,
+     hash TEXT NOT NULL,
+     record TEXT NOT NULL,
+     PRIMARY KEY (chain, seq)
+   );
+   CREATE UNIQUE INDEX records_request ON records (request_id) WHERE request_id IS NOT NULL;
+   CREATE INDEX records_type ON records (chain, type, seq);
+   CREATE FUNCTION rngseal_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN RAISE EXCEPTION 'records are append-only'; END $$;
+   CREATE TRIGGER records_no_update BEFORE UPDATE OR DELETE ON records
+     FOR EACH ROW EXECUTE FUNCTION rngseal_append_only();
+   CREATE TRIGGER records_no_truncate BEFORE TRUNCATE ON records
+     FOR EACH STATEMENT EXECUTE FUNCTION rngseal_append_only();
+   CREATE TABLE epochs (
+     id TEXT PRIMARY KEY,
+     chain TEXT NOT NULL,
+     sealed_seed BYTEA NOT NULL,
+     commit_seq BIGINT NOT NULL,
+     next_nonce BIGINT NOT NULL,
+     expires BIGINT,
+     reveal_seq BIGINT
+   );
+   CREATE INDEX epochs_open ON epochs (chain) WHERE reveal_seq IS NULL;
+   CREATE TABLE tokens (
+     id TEXT PRIMARY KEY,
+     hash TEXT NOT NULL UNIQUE,
+     scopes TEXT NOT NULL,
+     label TEXT NOT NULL,
+     created BIGINT NOT NULL,
+     revoked BIGINT
+   );`,
+];
+
+interface RecordRow {
+  chain: string;
+  seq: string | number;
+  type: string;
+  request_id: string | null;
+  request_digest: string | null;
+  hash: string;
+  record: string;
+}
+
+const RECORD_COLUMNS = 'chain, seq, type, request_id, request_digest, hash, record';
+
+// BIGINT arrives as a string by default; every value here is below 2^53.
+const types = {
+  getTypeParser: (oid: number, format?: string) =>
+    oid === 20 ? (v: string) => Number(v) : (pg.types.getTypeParser as (o: number, f?: string) => unknown)(oid, format),
+};
+
+export class PostgresStore implements LogStore {
+  readonly kind = 'postgres';
+  readonly #pool: pg.Pool;
+
+  /** `url` is a postgres:// connection string; `schema` (optional) isolates tests. */
+  constructor(url: string, readonly schema?: string) {
+    if (schema !== undefined) quoteIdent(schema);
+    this.#pool = new pg.Pool({
+      connectionString: url,
+      max: 8,
+      connectionTimeoutMillis: 5000,
+      types: types as pg.CustomTypesConfig,
+      ...(schema ? { options: `-c search_path=${schema}` } : {}),
+    });
+    // An idle client losing its connection (server restart) must not crash the process.
+    this.#pool.on('error', () => {});
+  }
+
+  async migrate(): Promise<void> {
+    await this.#tx(async (c) => {
+      await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
+      await c.query('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied BIGINT NOT NULL)');
+      const { rows } = await c.query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version');
+      const current = rows[0]?.v ?? 0;
+      for (const [i, sql] of MIGRATIONS.slice(current).entries()) {
+        await c.query(sql);
+        await c.query('INSERT INTO schema_version (version, applied) VALUES ($1, $2)', [current + i + 1, Date.now()]);
+      }
+    });
+  }
+
+  async append(batch: AppendBatch): Promise<void> {
+    const r = batch.records;
+    await this.#tx(async (c) => {
+      await c.query(
+        `INSERT INTO records (${RECORD_COLUMNS})
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+        [r.map((x) => x.chain), r.map((x) => x.seq), r.map((x) => x.type), r.map((x) => x.requestId), r.map((x) => x.requestDigest), r.map((x) => x.hash), r.map((x) => x.text)],
+      );
+      for (const e of batch.epochs) {
+        await c.query(
+          `INSERT INTO epochs (id, chain, sealed_seed, commit_seq, next_nonce, expires, reveal_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
+           ON CONFLICT (id) DO UPDATE SET next_nonce = excluded.next_nonce, reveal_seq = excluded.reveal_seq`,
+          [e.id, e.chain, Buffer.from(e.sealedSeed), e.commitSeq, e.nextNonce, e.expires, e.revealSeq],
+        );
+      }
+    });
+  }
+
+  async head(chain: string): Promise<StoredRecord | null> {
+    return this.#one(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 ORDER BY seq DESC LIMIT 1`, [chain]);
+  }
+
+  async record(chain: string, seq: number): Promise<StoredRecord | null> {
+    return this.#one(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 AND seq = $2`, [chain, seq]);
+  }
+
+  async byRequest(requestId: string): Promise<StoredRecord | null> {
+    return this.#one(`SELECT ${RECORD_COLUMNS} FROM records WHERE request_id = $1`, [requestId]);
+  }
+
+  async range(chain: string, from: number, to: number, limit: number): Promise<StoredRecord[]> {
+    const rows = await this.#query<RecordRow>(
+      `SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq LIMIT $4`,
+      [chain, from, to, limit],
+    );
+    return rows.map(toRecord);
+  }
+
+  async byType(chain: string, type: RecordType): Promise<StoredRecord[]> {
+    const rows = await this.#query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 AND type = $2 ORDER BY seq`, [chain, type]);
+    return rows.map(toRecord);
+  }
+
+  async chains(): Promise<string[]> {
+    return (await this.#query<{ chain: string }>('SELECT DISTINCT chain FROM records ORDER BY chain')).map((r) => r.chain);
+  }
+
+  async epoch(id: string): Promise<EpochRow | null> {
+    const rows = await this.#query<EpochDbRow>('SELECT * FROM epochs WHERE id = $1', [id]);
+    return rows[0] ? toEpoch(rows[0]) : null;
+  }
+
+  async openEpochs(chain: string): Promise<EpochRow[]> {
+    return (await this.#query<EpochDbRow>('SELECT * FROM epochs WHERE chain = $1 AND reveal_seq IS NULL ORDER BY commit_seq', [chain])).map(toEpoch);
+  }
+
+  async addToken(t: TokenRow): Promise<void> {
+    await this.#query('INSERT INTO tokens (id, hash, scopes, label, created, revoked) VALUES ($1, $2, $3, $4, $5, $6)', [
+      t.id, t.hash, t.scopes.join(' '), t.label, t.created, t.revoked,
+    ]);
+  }
+
+  async tokenByHash(hash: string): Promise<TokenRow | null> {
+    const rows = await this.#query<TokenDbRow>('SELECT * FROM tokens WHERE hash = $1', [hash]);
+    return rows[0] ? toToken(rows[0]) : null;
+  }
+
+  async tokens(): Promise<TokenRow[]> {
+    return (await this.#query<TokenDbRow>('SELECT * FROM tokens ORDER BY created')).map(toToken);
+  }
+
+  async revokeToken(id: string, at: number): Promise<boolean> {
+    const res = await this.#run('UPDATE tokens SET revoked = $1 WHERE id = $2 AND revoked IS NULL', [at, id]);
+    return res.rowCount === 1;
+  }
+
+  async writable(): Promise<boolean> {
+    try {
+      await this.#query('SELECT 1 WHERE NOT pg_is_in_recovery()');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #one(sql: string, args: unknown[]): Promise<StoredRecord | null> {
+    const rows = await this.#query<RecordRow>(sql, args);
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async #query<T extends pg.QueryResultRow>(sql: string, args: unknown[] = []): Promise<T[]> {
+    return (await this.#run<T>(sql, args)).rows;
+  }
+
+  async #run<T extends pg.QueryResultRow>(sql: string, args: unknown[]): Promise<pg.QueryResult<T>> {
+    try {
+      return await this.#pool.query<T>(sql, args);
+    } catch (err) {
+      throw unavailable(err);
+    }
+  }
+
+  async #tx(body: (c: pg.PoolClient) => Promise<void>): Promise<void> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.#pool.connect();
+    } catch (err) {
+      throw unavailable(err);
+    }
+    try {
+      await client.query('BEGIN');
+      await body(client);
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => {});
+      throw unavailable(err);
+    } finally {
+      client.release();
+    }
+  }
+}
+
+/** Connection and server errors become StoreUnavailableError; the message never carries the connection string. */
+function unavailable(err: unknown): StoreUnavailableError {
+  const e = err as Error & { code?: string };
+  return new StoreUnavailableError(`postgres: ${e.code ? `${e.code} ` : ''}${e.message}`, { cause: err });
+}
+
+function quoteIdent(name: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new RangeError(`schema: ${JSON.stringify(name)} is not a plain lower-case identifier`);
+  return `"${name}"`;
+}
+
+interface EpochDbRow {
+  id: string;
+  chain: string;
+  sealed_seed: Buffer;
+  commit_seq: number;
+  next_nonce: number;
+  expires: number | null;
+  reveal_seq: number | null;
+}
+
+interface TokenDbRow {
+  id: string;
+  hash: string;
+  scopes: string;
+  label: string;
+  created: number;
+  revoked: number | null;
+}
+
+function toRecord(row: RecordRow): StoredRecord {
+  return { chain: row.chain, seq: Number(row.seq), type: row.type as RecordType, requestId: row.request_id, requestDigest: row.request_digest, hash: row.hash, text: row.record };
+}
+
+function toEpoch(row: EpochDbRow): EpochRow {
+  return {
+    id: row.id, chain: row.chain, sealedSeed: new Uint8Array(row.sealed_seed), commitSeq: row.commit_seq,
+    nextNonce: row.next_nonce, expires: row.expires, revealSeq: row.reveal_seq,
+  };
+}
+
+function toToken(row: TokenDbRow): TokenRow {
+  return { id: row.id, hash: row.hash, scopes: row.scopes.split(' ') as Scope[], label: row.label, created: row.created, revoked: row.revoked };
+}

@@ -1,0 +1,152 @@
+/**
+ * One contract, run unchanged against both stores: SQLite (embedded default)
+ * and PostgreSQL (127.0.0.1:5432, a schema of its own per run). A PostgreSQL
+ * that is down fails this file; it is never skipped.
+ */
+
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LogStore, StoredRecord } from '../src/store/log-store.js';
+import { PostgresStore } from '../src/store/postgres.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import { tempDir } from './helper.js';
+
+export const PG_URL = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
+
+interface Harness {
+  name: string;
+  open(): Promise<LogStore>;
+  /** Runs SQL as the database owner, around the store (what an attacker or operator with a client could do). */
+  raw(sql: string): Promise<void>;
+  cleanup(): Promise<void>;
+}
+
+function sqliteHarness(): Harness {
+  const path = join(tempDir(), 'contract.db');
+  return {
+    name: 'sqlite',
+    open: async () => new SqliteStore(path),
+    raw: async (sql) => void execFileSync('sqlite3', [path, sql], { stdio: 'pipe' }),
+    cleanup: async () => {},
+  };
+}
+
+function postgresHarness(): Harness {
+  const schema = `rngseal_contract_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_URL });
+  return {
+    name: 'postgres',
+    open: async () => new PostgresStore(PG_URL, schema),
+    raw: async (sql) => {
+      const client = new pg.Client({ connectionString: PG_URL, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query(sql);
+      } finally {
+        await client.end();
+      }
+    },
+    cleanup: async () => {
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+function rec(chain: string, seq: number, extra: Partial<StoredRecord> = {}): StoredRecord {
+  return { chain, seq, type: 'outcome', requestId: null, requestDigest: null, hash: seq.toString(16).padStart(64, '0'), text: `{"seq":${seq}}`, ...extra };
+}
+
+for (const make of [sqliteHarness, postgresHarness]) {
+  describe(`LogStore contract: ${make.name}`, () => {
+    const h = make();
+    let store: LogStore;
+    beforeAll(async () => {
+      store = await h.open();
+      await store.migrate();
+    });
+    afterAll(async () => {
+      await store.close();
+      await h.cleanup();
+    });
+
+    it('migrates idempotently, also from a second instance at the same moment', async () => {
+      const others = [await h.open(), await h.open()];
+      await Promise.all(others.map((s) => s.migrate()));
+      await store.migrate();
+      await Promise.all(others.map((s) => s.close()));
+    });
+
+    it('appends a batch and reads it back by seq, range, head, type and request id', async () => {
+      await store.append({ chain: 'a', records: [rec('a', 0, { type: 'boot' }), rec('a', 1, { requestId: 'r1', requestDigest: 'd1' }), rec('a', 2)], epochs: [] });
+      expect((await store.head('a'))?.seq).toBe(2);
+      expect(await store.record('a', 1)).toEqual(rec('a', 1, { requestId: 'r1', requestDigest: 'd1' }));
+      expect((await store.range('a', 1, 5, 10)).map((r) => r.seq)).toEqual([1, 2]);
+      expect((await store.range('a', 0, 5, 2)).map((r) => r.seq)).toEqual([0, 1]);
+      expect((await store.byType('a', 'boot')).map((r) => r.seq)).toEqual([0]);
+      expect((await store.byRequest('r1'))?.seq).toBe(1);
+      expect(await store.byRequest('nope')).toBeNull();
+      expect(await store.head('empty')).toBeNull();
+      expect(await store.chains()).toContain('a');
+    });
+
+    it('a batch is all or nothing: a duplicate seq (a fork) rejects the whole batch', async () => {
+      await expect(store.append({ chain: 'a', records: [rec('a', 3), rec('a', 2)], epochs: [] })).rejects.toThrow();
+      expect((await store.head('a'))?.seq).toBe(2);
+      expect(await store.record('a', 3)).toBeNull();
+    });
+
+    it('a request id is unique across chains', async () => {
+      await expect(store.append({ chain: 'b', records: [rec('b', 0, { requestId: 'r1', requestDigest: 'd1' })], epochs: [] })).rejects.toThrow();
+      expect(await store.head('b')).toBeNull();
+    });
+
+    it('the database itself refuses UPDATE and DELETE on records', async () => {
+      await expect(h.raw("UPDATE records SET record = 'x' WHERE seq = 1")).rejects.toThrow(/append-only/);
+      await expect(h.raw('DELETE FROM records WHERE seq = 1')).rejects.toThrow(/append-only/);
+      expect((await store.record('a', 1))?.text).toBe('{"seq":1}');
+    });
+
+    it('epochs are created and advanced in the append transaction', async () => {
+      const epoch = { id: 'e1', chain: 'a', sealedSeed: new Uint8Array([1, 2, 3]), commitSeq: 3, nextNonce: 0, expires: null, revealSeq: null };
+      await store.append({ chain: 'a', records: [rec('a', 3, { type: 'commit' })], epochs: [epoch] });
+      await store.append({ chain: 'a', records: [rec('a', 4)], epochs: [{ ...epoch, nextNonce: 5 }] });
+      expect(await store.epoch('e1')).toEqual({ ...epoch, nextNonce: 5 });
+      expect((await store.openEpochs('a')).map((e) => e.id)).toEqual(['e1']);
+      await store.append({ chain: 'a', records: [rec('a', 5, { type: 'reveal' })], epochs: [{ ...epoch, nextNonce: 5, revealSeq: 5 }] });
+      expect(await store.openEpochs('a')).toEqual([]);
+    });
+
+    it('tokens: add, look up by hash, list, revoke once', async () => {
+      const t = { id: 'tok_000000000001', hash: 'h'.repeat(64), scopes: ['outcomes' as const], label: 'x', created: 1, revoked: null };
+      await store.addToken(t);
+      expect(await store.tokenByHash(t.hash)).toEqual(t);
+      expect((await store.tokens()).map((x) => x.id)).toContain(t.id);
+      expect(await store.revokeToken(t.id, 9)).toBe(true);
+      expect(await store.revokeToken(t.id, 10)).toBe(false);
+      expect((await store.tokenByHash(t.hash))?.revoked).toBe(9);
+    });
+
+    it('is writable', async () => {
+      expect(await store.writable()).toBe(true);
+    });
+  });
+}
+
+describe('PostgreSQL only', () => {
+  it('TRUNCATE on records is refused', async () => {
+    const h = postgresHarness();
+    const store = await h.open();
+    await store.migrate();
+    try {
+      await expect(h.raw('TRUNCATE records')).rejects.toThrow(/append-only/);
+    } finally {
+      await store.close();
+      await h.cleanup();
+    }
+  });
+});
