@@ -17,3 +17,6 @@ export * from './chain.js';
 export * from './mappings/index.js';
 export type { Mapping, Params } from './mappings/mapping.js';
 export * from './round.js';
+export * from './merkle.js';
+export * from './note.js';
+export * from './checkpoint.js';
