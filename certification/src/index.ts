@@ -1,0 +1,6 @@
+/**
+ * @module @rngseal/certification
+ * Statistical batteries for certification labs: NIST SP 800-22 rev1a,
+ * matching the reference implementation sts-2.1.2 (docs/nist-sp800-22.md).
+ */
+export * from './nist/index.js';
