@@ -4,7 +4,14 @@
  * generator to the kernel's hwrng to node:crypto. The service's entropy
  * pipeline (health tests → conditioning → DRBG) reads raw chunks from it and
  * never needs to know which device it is.
+ *
+ * Hardware sources can vanish (USB unplug, pty hang-up). They extend
+ * `EventedSource` and emit `'disconnect'` with a SourceError the moment they
+ * notice, reject every pending and later read with that error, and accept
+ * `open()` again once the device is back: the pipeline reconnects with backoff.
  */
+
+import { EventEmitter } from 'node:events';
 
 /** What a source is, recorded in the signed boot record and in health records. */
 export interface SourceIdentity {
@@ -34,6 +41,13 @@ export interface EntropySource {
    */
   read(max: number): Promise<Uint8Array>;
   close(): Promise<void>;
+  /**
+   * Subscribes to disconnects, for sources that can tell (every hardware
+   * driver here does). Optional so plain sources (OsSource, test doubles)
+   * still satisfy the interface.
+   */
+  on?(event: 'disconnect', listener: (error: SourceError) => void): unknown;
+  off?(event: 'disconnect', listener: (error: SourceError) => void): unknown;
 }
 
 export type SourceFault = 'OPEN' | 'READ' | 'DISCONNECTED' | 'CONFIG';
@@ -49,4 +63,46 @@ export class SourceError extends Error {
   ) {
     super(`${device}: ${message}`, options);
   }
+}
+
+/** Events a source emits: only 'disconnect', once per lost connection. */
+export interface SourceEvents {
+  disconnect: [error: SourceError];
+}
+
+/**
+ * Base class for sources that can lose their device. Subclasses call
+ * `lost()` once per connection when it goes away; `open()` after that must
+ * try the device again (and throw SourceError OPEN while it is absent).
+ */
+export abstract class EventedSource extends EventEmitter<SourceEvents> implements EntropySource {
+  abstract readonly identity: SourceIdentity;
+  abstract readonly sampleBits: 1 | 8;
+  abstract readonly minEntropy: number;
+  abstract open(): Promise<void>;
+  abstract read(max: number): Promise<Uint8Array>;
+  abstract close(): Promise<void>;
+
+  /** The device name used in SourceError: `kind:path`, or the kind alone. */
+  get deviceName(): string {
+    return this.identity.path ? `${this.identity.kind}:${this.identity.path}` : this.identity.kind;
+  }
+
+  /** Emits 'disconnect'; never throws, even with no listener. */
+  protected announceDisconnect(error: SourceError): void {
+    this.emit('disconnect', error);
+  }
+}
+
+/** Rejects a read size that is not a positive integer (as OsSource does). */
+export function checkReadSize(max: number): void {
+  if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`max: must be a positive integer, got ${max}`);
+}
+
+/** Checks a claimed min-entropy against the sample width; throws CONFIG. */
+export function checkEntropyClaim(device: string, H: number, sampleBits: 1 | 8): number {
+  if (!Number.isFinite(H) || H <= 0 || H > sampleBits) {
+    throw new SourceError('CONFIG', device, `min-entropy claim h=${H} is outside (0, ${sampleBits}] bits per ${sampleBits}-bit sample`);
+  }
+  return H;
 }
