@@ -1,0 +1,132 @@
+/**
+ * @module entropy/hardware
+ * The entropy pipeline behind the engine: one SourceChannel per configured
+ * source (health tests and conditioning), mixed into an SP 800-90A CTR_DRBG
+ * (AES-256, derivation function).
+ *
+ * Seeding: the entropy input is one full-entropy block from every source,
+ * concatenated, so the seed is full-entropy if any one source is good; the
+ * nonce is a further block from the first source.
+ *
+ * Fail closed: draw() refuses while any source is not healthy, and after a
+ * source fails the DRBG must be reseeded from fresh, tested blocks before it
+ * serves again. It also reseeds every reseedMs, every reseedCount draws, and
+ * on request (each new seed epoch).
+ */
+
+import { EventEmitter } from 'node:events';
+import { CtrDrbg, generateBytes, type EntropySource } from '@rngseal/drivers';
+import type { Json } from '@rngseal/verifier';
+import { SourceChannel, type ChannelFailure, type ChannelOptions } from './channel.js';
+import { type Entropy, EntropyUnavailableError } from './entropy.js';
+
+export interface HardwareOptions extends ChannelOptions {
+  reseedMs?: number;
+  reseedCount?: number;
+}
+
+interface HardwareEvents {
+  failure: [ChannelFailure];
+  healthy: [string];
+}
+
+const PERSONALIZATION = new TextEncoder().encode('rngseal/drbg/v1');
+
+export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Entropy {
+  readonly channels: SourceChannel[];
+  #drbg = new CtrDrbg({ derivationFunction: true });
+  #seeded = false;
+  #seededAt = 0;
+  #draws = 0;
+  readonly #reseedMs: number;
+  readonly #reseedCount: number;
+
+  constructor(sources: EntropySource[], options: HardwareOptions = {}) {
+    super();
+    if (sources.length === 0) throw new RangeError('sources: at least one entropy source is needed');
+    this.channels = sources.map((s) => new SourceChannel(s, options));
+    for (const c of this.channels) {
+      c.on('failure', (f) => {
+        this.#seeded = false; // no output until reseeded from tested blocks
+        this.emit('failure', f);
+      });
+      c.on('healthy', (name) => this.emit('healthy', name));
+    }
+    this.#reseedMs = options.reseedMs ?? 60_000;
+    this.#reseedCount = options.reseedCount ?? 100_000;
+  }
+
+  get healthy(): boolean {
+    return this.channels.every((c) => c.state === 'healthy') && (this.#seeded || this.channels.every((c) => c.available >= 2));
+  }
+
+  draw(n: number): Uint8Array {
+    this.#requireHealthy();
+    if (!this.#seeded || this.#draws >= this.#reseedCount || Date.now() - this.#seededAt >= this.#reseedMs) this.reseed();
+    this.#draws++;
+    return generateBytes(this.#drbg, n);
+  }
+
+  /** Reseeds from one fresh block of every source. @throws EntropyUnavailableError */
+  reseed(): void {
+    this.#requireHealthy();
+    if (this.channels.some((c) => c.available < (c === this.channels[0] && !this.#drbg.instantiated ? 2 : 1))) {
+      throw new EntropyUnavailableError(this.#names(), 'conditioned entropy not ready yet for a reseed');
+    }
+    const input = concat(this.channels.map((c) => c.take()!));
+    if (this.#drbg.instantiated) this.#drbg.reseed(input);
+    else this.#drbg.instantiate(input, this.channels[0]!.take()!.subarray(0, 16), PERSONALIZATION);
+    input.fill(0);
+    this.#seeded = true;
+    this.#seededAt = Date.now();
+    this.#draws = 0;
+  }
+
+  sources(): Json[] {
+    return this.channels.map((c) => ({
+      ...c.source.identity,
+      sampleBits: c.source.sampleBits,
+      minEntropy: c.source.minEntropy,
+      state: c.state,
+      ...(c.lastFailure ? { lastFailure: { test: c.lastFailure.test, detail: c.lastFailure.detail } } : {}),
+    }));
+  }
+
+  /** Starts every channel and waits until all passed start-up tests (or timeoutMs). */
+  async start(timeoutMs = 30_000): Promise<void> {
+    for (const c of this.channels) c.start();
+    const end = Date.now() + timeoutMs;
+    while (!this.healthy) {
+      if (Date.now() > end) throw new EntropyUnavailableError(this.#names(), `not healthy after ${timeoutMs} ms: ${JSON.stringify(this.sources())}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.channels.map((c) => c.stop()));
+    this.#drbg.uninstantiate();
+    this.#seeded = false;
+  }
+
+  #requireHealthy(): void {
+    const bad = this.channels.find((c) => c.state !== 'healthy');
+    if (bad) {
+      const why = bad.lastFailure ? `${bad.lastFailure.test} — ${bad.lastFailure.detail}` : bad.state;
+      throw new EntropyUnavailableError(bad.name, `not healthy (${bad.state}): ${why}`);
+    }
+  }
+
+  #names(): string {
+    return this.channels.map((c) => c.name).join('+');
+  }
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
+}
