@@ -90,6 +90,7 @@ export async function startService(
       await sequencer.close();
       await entropy.stop();
       await store.close();
+      await signer.close();
     })());
   return { app, url, chain, signer, stop };
 }

@@ -5,7 +5,7 @@
  * is durable, and a retry with the same requestId returns the same record.
  */
 
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { LogRecord, OutcomeBody } from '@rngseal/verifier';
 import type { DrawRequest, OutcomeRequest } from '../engine/engine.js';
 import type { StoredRecord } from '../store/log-store.js';
@@ -24,30 +24,35 @@ function singleDrawField(err: unknown): unknown {
 export async function outcomeRoutes(app: FastifyInstance): Promise<void> {
   const { engine, metrics } = app.services;
   const onRequest = app.requireScope('outcomes');
-  const reply = (stored: StoredRecord) => {
-    const record = JSON.parse(stored.text) as LogRecord;
-    const body = record.body as unknown as OutcomeBody;
-    return { record, results: body.draws.map((d) => d.result) };
+  // The stored text is the record's canonical JSON, so it is sent as it is
+  // (the very bytes that were hashed) instead of being serialized again; the
+  // response schema (outcomeReply) still documents it.
+  const reply = (res: FastifyReply, stored: StoredRecord) => {
+    const body = (JSON.parse(stored.text) as LogRecord).body as unknown as OutcomeBody;
+    const results = JSON.stringify(body.draws.map((d) => d.result));
+    return res.type('application/json; charset=utf-8').send(`{"record":${stored.text},"results":${results}}`);
   };
   const count = (stored: StoredRecord, draws: DrawRequest[]) => {
     metrics.outcomes.inc();
-    for (const d of draws) metrics.draws.inc({ mapping: d.mapping });
+    const perMapping = new Map<string, number>();
+    for (const d of draws) perMapping.set(d.mapping, (perMapping.get(d.mapping) ?? 0) + 1);
+    for (const [mapping, n] of perMapping) metrics.draws.inc({ mapping }, n);
     return stored;
   };
 
   app.post<{ Body: OutcomeRequest }>('/v1/outcomes', {
     onRequest,
     schema: { summary: 'Draw 1–1,000 outcomes in one signed record', security: [{ bearer: [] }], body: outcomesBody, response: { 200: outcomeReply, ...errorReplies } },
-  }, async (request) => reply(count(await engine.outcomes(request.body), request.body.draws)));
+  }, async (request, res) => reply(res, count(await engine.outcomes(request.body), request.body.draws)));
 
   app.post<{ Body: SingleRequest }>('/v1/outcome', {
     onRequest,
     schema: { summary: 'Draw one outcome', security: [{ bearer: [] }], body: outcomeBody, response: { 200: outcomeReply, ...errorReplies } },
-  }, async (request) => {
+  }, async (request, res) => {
     const { mapping, params, ...rest } = request.body;
     const draws = [{ mapping, params }];
     try {
-      return reply(count(await engine.outcomes({ ...rest, draws }), draws));
+      return reply(res, count(await engine.outcomes({ ...rest, draws }), draws));
     } catch (err) {
       throw singleDrawField(err);
     }

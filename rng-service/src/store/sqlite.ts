@@ -3,10 +3,17 @@
  * The embedded default store: better-sqlite3 in WAL mode with
  * synchronous=FULL, so a commit that returned has reached the disk.
  *
- * better-sqlite3 is synchronous; each call is short (one batch per
- * transaction), and the async interface keeps the engine store-agnostic.
+ * better-sqlite3 is synchronous. Reads are short and run on the caller's
+ * thread; appends (one batch per transaction, ending in the WAL fsync) run
+ * on a writer thread with its own connection, so the event loop keeps
+ * taking requests while a commit waits for the disk: that wait is what
+ * lets the next group commit fill up. append() resolves only after the
+ * writer's COMMIT returned, and in WAL mode a commit becomes visible to the
+ * reading connection only after its fsync, so reads never see a record that
+ * is not durable.
  */
 
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordType } from '@rngseal/verifier';
 import type { AppendBatch, EpochRow, LogStore, Scope, StoredRecord, TokenRow } from './log-store.js';
@@ -80,14 +87,111 @@ interface TokenDbRow {
 
 const RECORD_COLUMNS = 'chain, seq, type, request_id, request_digest, hash, record';
 
+const INSERT_RECORD = `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@chain, @seq, @type, @requestId, @requestDigest, @hash, @text)`;
+const UPSERT_EPOCH = `INSERT INTO epochs (id, chain, sealed_seed, commit_seq, next_nonce, expires, reveal_seq)
+   VALUES (@id, @chain, @sealedSeed, @commitSeq, @nextNonce, @expires, @revealSeq)
+   ON CONFLICT (id) DO UPDATE SET next_nonce = excluded.next_nonce, reveal_seq = excluded.reveal_seq`;
+
+/**
+ * The writer thread, as an ES module in a data: URL (so it loads the same
+ * from dist/ and from the TypeScript sources under test). Same pragmas and
+ * the same one IMMEDIATE transaction per batch as before; it answers each
+ * message, in order, once its transaction has committed or failed.
+ */
+const WRITER_SOURCE = `
+import { parentPort, workerData } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+const Database = createRequire(workerData.base)('better-sqlite3');
+const db = new Database(workerData.path);
+db.pragma('journal_mode = WAL');
+db.pragma('synchronous = FULL');
+db.pragma('busy_timeout = 5000');
+const insertRecord = db.prepare(workerData.insertRecord);
+const upsertEpoch = db.prepare(workerData.upsertEpoch);
+const append = db.transaction((batch) => {
+  for (const r of batch.records) insertRecord.run(r);
+  for (const e of batch.epochs) upsertEpoch.run({ ...e, sealedSeed: Buffer.from(e.sealedSeed) });
+});
+parentPort.on('message', (msg) => {
+  try {
+    if (msg.op === 'append') append.immediate(msg.batch);
+    else if (msg.op === 'writable') { db.prepare('BEGIN IMMEDIATE').run(); db.prepare('ROLLBACK').run(); }
+    else if (msg.op === 'close') { db.close(); parentPort.postMessage({ id: msg.id, ok: true }); parentPort.close(); return; }
+    parentPort.postMessage({ id: msg.id, ok: true });
+  } catch (err) {
+    parentPort.postMessage({ id: msg.id, ok: false, message: String(err && err.message || err), code: err && err.code });
+  }
+});
+parentPort.postMessage({ ready: true });
+`;
+
+type WriterOp = { op: 'append'; batch: AppendBatch } | { op: 'writable' } | { op: 'close' };
+
+class WriterError extends Error {
+  constructor(message: string, readonly code?: string) {
+    super(message);
+  }
+}
+
+/** The writer thread's handle: numbered requests, answered in order. */
+class Writer {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
+  #nextId = 0;
+  #dead: Error | null = null;
+
+  constructor(path: string) {
+    const source = new URL(`data:text/javascript,${encodeURIComponent(WRITER_SOURCE)}`);
+    this.#worker = new Worker(source, { workerData: { base: import.meta.url, path, insertRecord: INSERT_RECORD, upsertEpoch: UPSERT_EPOCH } });
+    this.#worker.unref();
+    this.#worker.on('message', (msg: { id?: number; ok?: boolean; message?: string; code?: string }) => {
+      if (msg.id === undefined) return;
+      const waiter = this.#pending.get(msg.id);
+      this.#pending.delete(msg.id);
+      if (this.#pending.size === 0) this.#worker.unref();
+      if (msg.ok) waiter?.resolve();
+      else waiter?.reject(new WriterError(msg.message ?? 'sqlite writer failed', msg.code));
+    });
+    const die = (err: Error) => {
+      this.#dead ??= err;
+      for (const w of this.#pending.values()) w.reject(err);
+      this.#pending.clear();
+    };
+    this.#worker.on('error', (err) => die(new WriterError(`sqlite writer thread failed: ${err.message}`)));
+    this.#worker.on('exit', (code) => die(new WriterError(`sqlite writer thread exited (${code})`)));
+  }
+
+  get dead(): boolean {
+    return this.#dead !== null;
+  }
+
+  request(op: WriterOp): Promise<void> {
+    if (this.#dead) return Promise.reject(this.#dead);
+    const id = this.#nextId++;
+    return new Promise<void>((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      if (this.#pending.size === 1) this.#worker.ref(); // keep the process alive until the commit answers
+      this.#worker.postMessage({ ...op, id });
+    });
+  }
+
+  async close(): Promise<void> {
+    if (this.#dead) return;
+    const exited = new Promise((resolve) => this.#worker.once('exit', resolve));
+    await this.request({ op: 'close' }).catch(() => undefined);
+    await exited;
+  }
+}
+
 export class SqliteStore implements LogStore {
   readonly kind = 'sqlite';
   readonly #db: Database.Database;
-  readonly #insertRecord: Database.Statement;
-  readonly #upsertEpoch: Database.Statement;
-  readonly #appendTx: Database.Transaction<(batch: AppendBatch) => void>;
+  #writer: Writer | null = null;
+  readonly #statements = new Map<string, Database.Statement>();
 
   constructor(readonly path: string) {
+    // The writer thread opens the file again: a private in-memory or temporary database would not be shared.
+    if (path === '' || path === ':memory:' || path.startsWith('file::memory:')) throw new StoreUnavailableError(`sqlite ${path}: the store needs a database file`);
     try {
       this.#db = new Database(path);
       this.#db.pragma('journal_mode = WAL');
@@ -97,18 +201,13 @@ export class SqliteStore implements LogStore {
     } catch (err) {
       throw new StoreUnavailableError(`sqlite ${path}: ${(err as Error).message}`, { cause: err });
     }
-    this.#insertRecord = this.#db.prepare(
-      `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@chain, @seq, @type, @requestId, @requestDigest, @hash, @text)`,
-    );
-    this.#upsertEpoch = this.#db.prepare(
-      `INSERT INTO epochs (id, chain, sealed_seed, commit_seq, next_nonce, expires, reveal_seq)
-       VALUES (@id, @chain, @sealedSeed, @commitSeq, @nextNonce, @expires, @revealSeq)
-       ON CONFLICT (id) DO UPDATE SET next_nonce = excluded.next_nonce, reveal_seq = excluded.reveal_seq`,
-    );
-    this.#appendTx = this.#db.transaction((batch: AppendBatch) => {
-      for (const r of batch.records) this.#insertRecord.run(r);
-      for (const e of batch.epochs) this.#upsertEpoch.run({ ...e, sealedSeed: Buffer.from(e.sealedSeed) });
-    });
+  }
+
+  /** The writer thread, started on first use and again after it died. */
+  #write(op: WriterOp): Promise<void> {
+    if (!this.#db.open) return Promise.reject(new StoreUnavailableError('sqlite store is closed'));
+    if (!this.#writer || this.#writer.dead) this.#writer = new Writer(this.path);
+    return this.#writer.request(op);
   }
 
   async migrate(): Promise<void> {
@@ -131,7 +230,7 @@ export class SqliteStore implements LogStore {
 
   async append(batch: AppendBatch): Promise<void> {
     try {
-      this.#appendTx.immediate(batch);
+      await this.#write({ op: 'append', batch });
     } catch (err) {
       throw new StoreUnavailableError(`sqlite append failed: ${(err as Error).message}`, { cause: err });
     }
@@ -150,56 +249,52 @@ export class SqliteStore implements LogStore {
   }
 
   async range(chain: string, from: number, to: number, limit: number): Promise<StoredRecord[]> {
-    const rows = this.#db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`)
+    const rows = this.#prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND seq >= ? AND seq <= ? ORDER BY seq LIMIT ?`)
       .all(chain, from, to, limit) as RecordRow[];
     return rows.map(toRecord);
   }
 
   async byType(chain: string, type: RecordType): Promise<StoredRecord[]> {
-    const rows = this.#db
-      .prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND type = ? ORDER BY seq`)
+    const rows = this.#prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND type = ? ORDER BY seq`)
       .all(chain, type) as RecordRow[];
     return rows.map(toRecord);
   }
 
   async chains(): Promise<string[]> {
-    return (this.#db.prepare('SELECT DISTINCT chain FROM records ORDER BY chain').all() as { chain: string }[]).map((r) => r.chain);
+    return (this.#prepare('SELECT DISTINCT chain FROM records ORDER BY chain').all() as { chain: string }[]).map((r) => r.chain);
   }
 
   async epoch(id: string): Promise<EpochRow | null> {
-    const row = this.#db.prepare('SELECT * FROM epochs WHERE id = ?').get(id) as EpochDbRow | undefined;
+    const row = this.#prepare('SELECT * FROM epochs WHERE id = ?').get(id) as EpochDbRow | undefined;
     return row ? toEpoch(row) : null;
   }
 
   async openEpochs(chain: string): Promise<EpochRow[]> {
-    const rows = this.#db.prepare('SELECT * FROM epochs WHERE chain = ? AND reveal_seq IS NULL ORDER BY commit_seq').all(chain) as EpochDbRow[];
+    const rows = this.#prepare('SELECT * FROM epochs WHERE chain = ? AND reveal_seq IS NULL ORDER BY commit_seq').all(chain) as EpochDbRow[];
     return rows.map(toEpoch);
   }
 
   async addToken(token: TokenRow): Promise<void> {
-    this.#db
-      .prepare('INSERT INTO tokens (id, hash, scopes, label, created, revoked) VALUES (?, ?, ?, ?, ?, ?)')
+    this.#prepare('INSERT INTO tokens (id, hash, scopes, label, created, revoked) VALUES (?, ?, ?, ?, ?, ?)')
       .run(token.id, token.hash, token.scopes.join(' '), token.label, token.created, token.revoked);
   }
 
   async tokenByHash(hash: string): Promise<TokenRow | null> {
-    const row = this.#db.prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenDbRow | undefined;
+    const row = this.#prepare('SELECT * FROM tokens WHERE hash = ?').get(hash) as TokenDbRow | undefined;
     return row ? toToken(row) : null;
   }
 
   async tokens(): Promise<TokenRow[]> {
-    return (this.#db.prepare('SELECT * FROM tokens ORDER BY created').all() as TokenDbRow[]).map(toToken);
+    return (this.#prepare('SELECT * FROM tokens ORDER BY created').all() as TokenDbRow[]).map(toToken);
   }
 
   async revokeToken(id: string, at: number): Promise<boolean> {
-    return this.#db.prepare('UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL').run(at, id).changes === 1;
+    return this.#prepare('UPDATE tokens SET revoked = ? WHERE id = ? AND revoked IS NULL').run(at, id).changes === 1;
   }
 
   async writable(): Promise<boolean> {
     try {
-      this.#db.prepare('BEGIN IMMEDIATE').run();
-      this.#db.prepare('ROLLBACK').run();
+      await this.#write({ op: 'writable' }); // on the writer thread: never blocks the event loop behind a commit
       return true;
     } catch {
       return false;
@@ -207,11 +302,21 @@ export class SqliteStore implements LogStore {
   }
 
   async close(): Promise<void> {
+    const writer = this.#writer;
+    this.#writer = null;
+    await writer?.close();
     if (this.#db.open) this.#db.close();
   }
 
+  /** Prepared once per connection: preparing costs more than running these small queries. */
+  #prepare(sql: string): Database.Statement {
+    let stmt = this.#statements.get(sql);
+    if (!stmt) this.#statements.set(sql, (stmt = this.#db.prepare(sql)));
+    return stmt;
+  }
+
   #one(sql: string, ...args: unknown[]): StoredRecord | null {
-    const row = this.#db.prepare(sql).get(...args) as RecordRow | undefined;
+    const row = this.#prepare(sql).get(...args) as RecordRow | undefined;
     return row ? toRecord(row) : null;
   }
 }
