@@ -5,7 +5,9 @@
  *
  * Object members are sorted by their UTF-16 code units, strings and numbers
  * are serialised as ECMAScript's JSON.stringify does (RFC 8785 §3.2.2), and
- * no white space is emitted.
+ * no white space is emitted. The service encodes every record with it, so
+ * encoding allocates nothing but the output; the path of a bad member is
+ * worked out only when there is one.
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -16,29 +18,80 @@ export type Json = null | boolean | number | string | Json[] | { [key: string]: 
  *   functions, lone surrogates), naming the path of the offending member.
  */
 export function canonicalize(value: unknown, path = '$'): string {
-  if (value === null || typeof value === 'boolean') return String(value);
-  if (typeof value === 'number') {
-    if (!Number.isFinite(value)) throw new TypeError(`${path}: number is not finite`);
-    return JSON.stringify(value);
+  try {
+    return encode(value);
+  } catch (err) {
+    if (!(err instanceof NotJson)) throw err;
+    const [where, why] = locate(value, path) ?? [path, err.message];
+    throw new TypeError(`${where}: ${why}`);
   }
-  if (typeof value === 'string') {
-    if (!value.isWellFormed()) throw new TypeError(`${path}: string has a lone surrogate`);
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) return `[${value.map((v, i) => canonicalize(v, `${path}[${i}]`)).join(',')}]`;
-  if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype || isNullProto(value)) {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort(compareUtf16);
-    return `{${keys.map((k) => `${canonicalize(k, path)}:${canonicalize(obj[k], `${path}.${k}`)}`).join(',')}}`;
-  }
-  throw new TypeError(`${path}: ${typeof value} is not JSON`);
 }
 
-function isNullProto(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && Object.getPrototypeOf(value) === null;
+class NotJson extends Error {}
+
+function encode(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      if (!value.isWellFormed()) throw new NotJson('string has a lone surrogate');
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw new NotJson('number is not finite');
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object':
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return encodeArray(value);
+      if (isPlainObject(value)) return encodeObject(value as Record<string, unknown>);
+  }
+  throw new NotJson(`${typeof value} is not JSON`);
 }
 
-// RFC 8785 §3.2.3: sort by UTF-16 code units, which is what `<` on JS strings compares.
-function compareUtf16(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+function encodeArray(items: unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < items.length; i++) out += (i > 0 ? ',' : '') + encode(items[i]);
+  return `${out}]`;
+}
+
+function encodeObject(obj: Record<string, unknown>): string {
+  // RFC 8785 §3.2.3: sort by UTF-16 code units, which is what the default sort compares.
+  const keys = Object.keys(obj).sort();
+  let out = '{';
+  for (const key of keys) {
+    const member = obj[key];
+    if (member === undefined) continue;
+    out += `${out.length > 1 ? ',' : ''}${encode(key)}:${encode(member)}`;
+  }
+  return `${out}}`;
+}
+
+function isPlainObject(value: object): boolean {
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** The first member, depth first in canonical order, that encode() refuses: [path, reason]. */
+function locate(value: unknown, path: string): [string, string] | null {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const found = locate(value[i], `${path}[${i}]`);
+      if (found) return found;
+    }
+    return null;
+  }
+  if (typeof value === 'object' && value !== null && isPlainObject(value)) {
+    for (const key of Object.keys(value).sort()) {
+      const member = (value as Record<string, unknown>)[key];
+      if (member === undefined) continue;
+      const found = locate(key, path) ?? locate(member, `${path}.${key}`);
+      if (found) return found;
+    }
+    return null;
+  }
+  try {
+    encode(value);
+    return null;
+  } catch (err) {
+    return [path, (err as Error).message];
+  }
 }

@@ -18,6 +18,12 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8 } from './bytes.js';
 
+/** HMAC-SHA256(key, message). Node tools may pass node:crypto's, which agrees byte for byte. */
+export type Mac = (key: Uint8Array, message: Uint8Array) => Uint8Array;
+
+/** The browser-safe default: @noble/hashes. */
+export const nobleMac: Mac = (key, message) => hmac(sha256, key, message);
+
 /** A source of bytes consumed strictly in order. */
 export interface ByteStream {
   /** The next byte, 0..255. */
@@ -34,7 +40,7 @@ const MAX_N = 2 ** 53;
  * @throws RangeError unless key is 32 bytes, nonce a safe non-negative
  *   integer, and clientSeed well-formed Unicode.
  */
-export function deriveStream(key: Uint8Array, clientSeed: string, nonce: number): ByteStream {
+export function deriveStream(key: Uint8Array, clientSeed: string, nonce: number, mac: Mac = nobleMac): ByteStream {
   if (!(key instanceof Uint8Array) || key.length !== KEY_BYTES) throw new RangeError('key: must be 32 bytes');
   // A lone surrogate has no UTF-8 form: TextEncoder would silently write
   // U+FFFD (so two seeds would share a stream) where Python's encoder raises.
@@ -45,14 +51,14 @@ export function deriveStream(key: Uint8Array, clientSeed: string, nonce: number)
 
   // A private copy: the caller changing its key array must not change later blocks.
   const ownKey = key.slice();
-  let block = new Uint8Array(0);
+  let block: Uint8Array = new Uint8Array(0);
   let index = 0;
   let offset = 0;
   let used = 0;
   return {
     next(): number {
       if (offset === block.length) {
-        block = hmac(sha256, ownKey, utf8(`${clientSeed}:${nonce}:${index}`));
+        block = mac(ownKey, utf8(`${clientSeed}:${nonce}:${index}`));
         index++;
         offset = 0;
       }

@@ -11,7 +11,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { canonicalize, type Json } from './canonical.js';
 import { toHex } from './bytes.js';
-import { deriveStream } from './derive.js';
+import { deriveStream, nobleMac, type Mac } from './derive.js';
 import { VerifyError } from './errors.js';
 import { mappingById } from './mappings/index.js';
 import type { Params } from './mappings/mapping.js';
@@ -36,12 +36,12 @@ export interface Draw extends DrawSpec {
 }
 
 /** Computes draws with consecutive nonces from `firstNonce`. Specs must be valid. */
-export function computeDraws(key: Uint8Array, clientSeed: string, firstNonce: number, specs: DrawSpec[]): Draw[] {
+export function computeDraws(key: Uint8Array, clientSeed: string, firstNonce: number, specs: DrawSpec[], mac: Mac = nobleMac): Draw[] {
   return specs.map((spec, i) => {
     const mapping = mappingById(spec.mapping);
     if (!mapping) throw new RangeError(`mapping: unknown ${spec.mapping}`);
     const nonce = firstNonce + i;
-    const result = mapping.run(deriveStream(key, clientSeed, nonce), spec.params);
+    const result = mapping.run(deriveStream(key, clientSeed, nonce, mac), spec.params);
     return { mapping: spec.mapping, params: spec.params, nonce, result };
   });
 }
@@ -50,13 +50,13 @@ export function computeDraws(key: Uint8Array, clientSeed: string, firstNonce: nu
  * Recomputes recorded draws and compares them with what the record says.
  * @throws VerifyError OUTCOME naming the draw that differs
  */
-export function checkDraws(key: Uint8Array, clientSeed: string, draws: Draw[], seq?: number): void {
+export function checkDraws(key: Uint8Array, clientSeed: string, draws: Draw[], seq?: number, mac: Mac = nobleMac): void {
   draws.forEach((draw, i) => {
     const mapping = mappingById(draw.mapping);
     if (!mapping) throw new VerifyError('OUTCOME', `draw ${i}: unknown mapping ${draw.mapping}`, seq);
     const problem = mapping.validate(draw.params);
     if (problem) throw new VerifyError('OUTCOME', `draw ${i}: params.${problem}`, seq);
-    const expected = mapping.run(deriveStream(key, clientSeed, draw.nonce), draw.params);
+    const expected = mapping.run(deriveStream(key, clientSeed, draw.nonce, mac), draw.params);
     if (canonicalize(expected) !== canonicalize(draw.result)) {
       throw new VerifyError('OUTCOME', `draw ${i} (${draw.mapping}, nonce ${draw.nonce}): result does not match the recomputation`, seq);
     }

@@ -6,7 +6,7 @@
  * nonce) are serialised with the append that depends on them.
  */
 
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   canonicalize, clientSeedProblem, computeDraws, mappingById, mappingByName, SEED_BYTES, toHex,
   type Body, type Json, type LogRecord, type Params, type RevealReason,
@@ -33,6 +33,9 @@ export interface EpochRequest {
   /** Seconds until the epoch stops taking outcomes and is revealed. */
   expiresIn?: number;
 }
+
+/** HMAC-SHA256 through OpenSSL: the same bytes as the verifier's @noble default, faster here. */
+const nodeMac = (key: Uint8Array, message: Uint8Array): Uint8Array => createHmac('sha256', key).update(message).digest();
 
 /** Most work (result values and list entries, Mapping.cost) one request may ask for. */
 export const MAX_REQUEST_COST = 100_000;
@@ -193,14 +196,14 @@ function validateDraws(draws: DrawRequest[]): DrawRequest[] {
 
 function directBody(ctx: BuildContext, request: string, clientSeed: string, specs: DrawRequest[]): Body {
   const key = ctx.entropy.draw(SEED_BYTES);
-  const draws = computeDraws(key, clientSeed, 0, specs);
+  const draws = computeDraws(key, clientSeed, 0, specs, nodeMac);
   return { request, epoch: null, clientSeed, entropy: toHex(key), draws } as unknown as Body;
 }
 
 function epochBody(ctx: BuildContext, epochId: string, request: string, clientSeed: string, specs: DrawRequest[]): Body {
   const epoch = openEpoch(ctx, epochId);
   if (epoch.expires !== null && ctx.time > epoch.expires) throw conflict(`epoch ${epochId} has expired`, 'epoch');
-  const draws = computeDraws(epoch.seed, clientSeed, epoch.nextNonce, specs);
+  const draws = computeDraws(epoch.seed, clientSeed, epoch.nextNonce, specs, nodeMac);
   epoch.nextNonce += specs.length;
   return { request, epoch: epochId, clientSeed, entropy: null, draws } as unknown as Body;
 }
