@@ -5,6 +5,7 @@
  */
 
 import { auditCommand } from './commands/audit.js';
+import { devicesCommand } from './commands/devices.js';
 import { keygenCommand } from './commands/keygen.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
@@ -18,6 +19,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
   verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },
+  devices: { run: devicesCommand, summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
 };
 
 export const USAGE = `usage: rngseal <command> [options]

@@ -6,7 +6,19 @@
 
 import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
+import { accessSync, constants } from 'node:fs';
+import { parseSourceSpec } from '@rngseal/drivers';
 import { canonicalize } from '@rngseal/verifier';
+
+/** The kernel's hardware RNG when this machine has a readable one, else the OS CSPRNG. */
+export function defaultSource(): string {
+  try {
+    accessSync('/dev/hwrng', constants.R_OK);
+    return 'hwrng:/dev/hwrng';
+  } catch {
+    return 'os';
+  }
+}
 
 export interface Config {
   dataDir: string;
@@ -14,8 +26,13 @@ export interface Config {
   port: number;
   /** Signing key file; default <dataDir>/signing-key.pem, generated on first start. */
   keyFile: string;
-  /** Entropy source spec. */
+  /** Entropy source spec (docs/devices.md): `hwrng:/dev/hwrng`, `serial:/dev/ttyACM0?driver=truerng`, `sim:seed=1`, `os`, joined with `+`. */
   source: string;
+  /** Health-test false-alarm probability α = 2^-healthAlpha. */
+  healthAlpha: number;
+  /** DRBG reseed interval, ms, and count of draws. */
+  reseedMs: number;
+  reseedCount: number;
   /** Store location: a SQLite file path (default <dataDir>/rngseal.db). */
   store: string;
   /** Chain id; default read from (or created in) <dataDir>/chain-id. */
@@ -62,7 +79,17 @@ const SETTINGS: Record<keyof Config, Setting> = {
   host: { flag: 'host', env: 'RNGSEAL_HOST', parse: text },
   port: { flag: 'port', env: 'RNGSEAL_PORT', parse: int(0, 65535) },
   keyFile: { flag: 'key', env: 'RNGSEAL_KEY_FILE', parse: text },
-  source: { flag: 'source', env: 'RNGSEAL_SOURCE', parse: oneOf(['os']) },
+  source: { flag: 'source', env: 'RNGSEAL_SOURCE', parse: (raw, name) => {
+    try {
+      parseSourceSpec(raw);
+    } catch (err) {
+      throw new ConfigError(`${name}: ${(err as Error).message}`);
+    }
+    return raw;
+  } },
+  healthAlpha: { flag: 'health-alpha', env: 'RNGSEAL_HEALTH_ALPHA', parse: int(20, 40) },
+  reseedMs: { flag: 'reseed-ms', env: 'RNGSEAL_RESEED_MS', parse: int(100, 86_400_000) },
+  reseedCount: { flag: 'reseed-count', env: 'RNGSEAL_RESEED_COUNT', parse: int(1, 1_000_000_000) },
   store: { flag: 'store', env: 'RNGSEAL_STORE', parse: text },
   chain: { flag: 'chain', env: 'RNGSEAL_CHAIN', parse: (raw, name) => {
     if (!/^[A-Za-z0-9._:-]{1,128}$/.test(raw)) throw new ConfigError(`${name}: 1–128 characters of A-Z a-z 0-9 . _ : -`);
@@ -94,7 +121,10 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     host: '127.0.0.1',
     port: 8080,
     keyFile: resolve(dataDir, 'signing-key.pem'),
-    source: 'os',
+    source: defaultSource(),
+    healthAlpha: 20,
+    reseedMs: 60_000,
+    reseedCount: 100_000,
     store: resolve(dataDir, 'rngseal.db'),
     chain: null,
     verifyFull: false,

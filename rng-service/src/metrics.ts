@@ -35,6 +35,13 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly healthFailures = new Counter({
+    name: 'rngseal_health_failures_total',
+    help: 'Entropy source health-test failures and disconnects, by source and test',
+    labelNames: ['source', 'test'],
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { OsSource, type EntropySource } from '@rngseal/drivers';
+import { createSource, parseSourceSpec, type EntropySource } from '@rngseal/drivers';
 import { toHex, type Json } from '@rngseal/verifier';
 import { buildApp } from './app.js';
 import { checkStoredChain } from './chain-check.js';
@@ -20,7 +20,8 @@ import { EpochBook } from './engine/epochs.js';
 import { Sequencer } from './engine/sequencer.js';
 import type { Entropy } from './entropy/entropy.js';
 import { CountingEntropy } from './entropy/counting.js';
-import { EntropyPool } from './entropy/pool.js';
+import { HardwareEntropy, type HardwareOptions } from './entropy/hardware.js';
+import { HealthLog } from './entropy/health-log.js';
 import { Metrics } from './metrics.js';
 import { SeedSealer } from './seal.js';
 import { generateKeyFile, loadKeyFile, type Signer } from './signer.js';
@@ -42,9 +43,9 @@ export type Announce = (line: string) => void;
 
 /** Parts a caller supplies instead of building them from the config (fault-injection tests). */
 export interface Overrides {
-  source?: EntropySource;
-  /** Bytes the entropy pool keeps ready (small values make source faults show at once). */
-  poolTarget?: number;
+  sources?: EntropySource[];
+  /** Pipeline tuning (backoff, stall time), for tests that unplug devices. */
+  entropy?: HardwareOptions;
   store?: (config: Config) => LogStore;
 }
 
@@ -62,7 +63,14 @@ export async function startService(
   await ensureTokens(store, config.dataDir, announce);
 
   const metrics = new Metrics();
-  const entropy = new CountingEntropy(new EntropyPool(overrides.source ?? new OsSource(), { target: overrides.poolTarget ?? 1 << 16 }), metrics);
+  const sources = overrides.sources ?? parseSourceSpec(config.source).map((spec) => createSource(spec));
+  const hardware = new HardwareEntropy(sources, {
+    alpha: 2 ** -config.healthAlpha,
+    reseedMs: config.reseedMs,
+    reseedCount: config.reseedCount,
+    ...overrides.entropy,
+  });
+  const entropy = new CountingEntropy(hardware, metrics);
   await entropy.start();
   const epochs = new EpochBook(store, new SeedSealer(signer.deriveKey('rngseal/seed-seal/v1')));
   const sequencer = new Sequencer(chain, store, signer, entropy, epochs, {
@@ -73,12 +81,16 @@ export async function startService(
   }, config.maxBatch);
   await sequencer.load();
   await appendBoot(sequencer, signer, config, entropy);
+  const health = new HealthLog(sequencer, metrics);
+  hardware.on('failure', (f) => health.failed(f));
+  hardware.on('healthy', (name) => health.recovered(name));
 
   const engine = new Engine(store, sequencer, epochs);
   const app = await buildApp(
     { chain, store, engine, sequencer, entropy, signer, auth: new TokenAuth(store), metrics },
     { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] } },
   );
+  health.log = app.log;
   const url = await app.listen({ host: config.host, port: config.port });
   const sweeper = setInterval(() => void engine.revealExpired().catch((err) => app.log.warn({ err }, 'expiry reveal failed')), config.sweepMs);
 

@@ -46,6 +46,13 @@ describe('rngseal CLI', () => {
     expect(stderr).toContain('--port (RNGSEAL_PORT): must be an integer from 0 to 65535');
   });
 
+  it('devices lists this machine\'s kernel hwrng with a ready source spec', async () => {
+    const { code, stdout } = await runCli(['devices', '--json']);
+    expect(code).toBe(0);
+    const { devices } = JSON.parse(stdout);
+    expect(devices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'hwrng', path: '/dev/hwrng', spec: expect.stringMatching(/^hwrng/) })]));
+  });
+
   it('an unknown flag is a usage error', async () => {
     const { code, stderr } = await runCli(['serve', '--colour']);
     expect(code).toBe(2);

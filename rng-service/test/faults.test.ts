@@ -6,13 +6,14 @@
 
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SourceError, type EntropySource } from '@rngseal/drivers';
+import { EventedSource, SourceError } from '@rngseal/drivers';
 import type { Config } from '../src/config.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { StoreUnavailableError, type AppendBatch } from '../src/store/log-store.js';
 import { startTestService, type TestService } from './helper.js';
 
-class UnpluggableSource implements EntropySource {
+/** A device that can be unplugged: it says so at once, as the hardware drivers do. */
+class UnpluggableSource extends EventedSource {
   readonly identity = { kind: 'test', path: 'bench-socket-3', description: 'fault-injecting test source' };
   readonly sampleBits = 8 as const;
   readonly minEntropy = 8;
@@ -22,9 +23,13 @@ class UnpluggableSource implements EntropySource {
   }
   async read(max: number): Promise<Uint8Array> {
     if (this.unplugged) throw new SourceError('DISCONNECTED', 'test:bench-socket-3', 'device unplugged');
-    return new Uint8Array(randomBytes(Math.min(max, 64)));
+    return new Uint8Array(randomBytes(Math.min(max, 4096)));
   }
   async close(): Promise<void> {}
+  unplug(): void {
+    this.unplugged = true;
+    this.announceDisconnect(new SourceError('DISCONNECTED', 'test:bench-socket-3', 'device unplugged'));
+  }
 }
 
 class RefusingStore extends SqliteStore {
@@ -48,29 +53,32 @@ async function until(check: () => Promise<boolean>, ms = 5000): Promise<void> {
 }
 
 describe('entropy source unplugged', () => {
-  it('refuses draws with 503 naming the source, uses no seq, and resumes when it returns', async () => {
+  it('refuses draws with 503 naming the source, logs a health record, uses no seq, and resumes when it returns', async () => {
     const source = new UnpluggableSource();
-    s = await startTestService({}, undefined, { source, poolTarget: 256 });
+    s = await startTestService({}, undefined, { sources: [source], entropy: { maxBackoffMs: 50 } });
     expect((await s.call('POST', '/v1/outcome', { requestId: 'f-0', ...dice })).status).toBe(200);
-    source.unplugged = true;
-    let answer;
-    for (let i = 1; i < 50; i++) {
-      answer = await s.call('POST', '/v1/outcome', { requestId: `f-${i}`, ...dice });
-      if (answer.status !== 200) break;
-    }
-    expect(answer!.status).toBe(503);
-    expect(answer!.headers['content-type']).toContain('application/problem+json');
-    expect(answer!.json.detail).toContain('test:bench-socket-3');
-    const head = (await s.call('GET', '/v1/head')).json.seq;
+    source.unplug();
+    await until(async () => (await s!.call('GET', '/readyz')).status === 503);
+    const answer = await s.call('POST', '/v1/outcome', { requestId: 'f-1', ...dice });
+    expect(answer.status).toBe(503);
+    expect(answer.headers['content-type']).toContain('application/problem+json');
+    expect(answer.json.detail).toContain('test:bench-socket-3');
     expect((await s.call('POST', '/v1/epochs', { requestId: 'f-epoch' })).status).toBe(503);
-    expect((await s.call('GET', '/readyz')).status).toBe(503);
-    expect((await s.call('GET', '/v1/head')).json.seq).toBe(head);
+
+    // The failure is in the log, signed, while play is stopped.
+    const head = (await s.call('GET', '/v1/head')).json.seq;
+    const last = (await s.call('GET', `/v1/records/${head}`)).json;
+    expect(last.type).toBe('health');
+    expect(last.body).toMatchObject({ source: 'test:bench-socket-3', status: 'failed', test: 'DISCONNECT' });
+    expect((await s.call('GET', '/metrics')).text).toMatch(/rngseal_health_failures_total\{source="test:bench-socket-3",test="DISCONNECT"\} 1/);
 
     source.unplugged = false;
     await until(async () => (await s!.call('GET', '/readyz')).status === 200);
     const retry = await s.call('POST', '/v1/outcome', { requestId: 'f-retry', ...dice });
     expect(retry.status).toBe(200);
-    expect(retry.json.record.seq).toBe(head + 1);
+    const records = (await s.call('GET', `/v1/export?from=${head + 1}`)).text.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.map((r) => r.type)).toEqual(['health', 'outcome']);
+    expect(records[0].body).toMatchObject({ status: 'recovered' });
   });
 });
 

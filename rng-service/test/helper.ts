@@ -27,7 +27,7 @@ export function tempDir(prefix = 'rngseal-test-'): string {
 }
 
 export async function startTestService(flags: Record<string, string | boolean> = {}, dataDir = tempDir(), overrides: Overrides = {}): Promise<TestService> {
-  const config = loadConfig({ 'data-dir': dataDir, port: '0', 'log-level': 'silent', ...flags }, {});
+  const config = loadConfig({ 'data-dir': dataDir, port: '0', 'log-level': 'silent', source: 'os', ...flags }, {});
   const service = await startService(config, () => {}, overrides);
   const token = readFileSync(join(dataDir, 'game-server.token'), 'utf8').trim();
   const adminToken = readFileSync(join(dataDir, 'admin.token'), 'utf8').trim();
@@ -58,7 +58,7 @@ export interface ChildService {
 
 /** Runs `rngseal serve` as a child process and waits until it listens. */
 export async function spawnService(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<ChildService> {
-  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', ...extraArgs], {
+  const child = spawn(process.execPath, [BIN, 'serve', '--data-dir', dataDir, '--port', '0', '--log-level', 'warn', '--source', 'os', ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

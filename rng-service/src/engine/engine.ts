@@ -116,6 +116,7 @@ export class Engine {
 
   #commitBuilt(ctx: BuildContext, requestId: string, digest: string, expiresIn: number | null, previous: string | null): Built {
     const id = randomBytes(16).toString('hex');
+    ctx.entropy.reseed?.(); // every epoch's seed comes from a DRBG state fresh from the sources
     const seed = ctx.entropy.draw(SEED_BYTES);
     const expires = expiresIn === null ? null : ctx.time + expiresIn * 1000;
     const epoch = this.epochs.create(id, this.sequencer.chain, seed, ctx.seq, expires);

@@ -66,6 +66,7 @@ export class SourceChannel extends EventEmitter<ChannelEvents> {
   #wake: (() => void) | null = null;
   #backoff: number;
   #healthySince = 0;
+  #lost: Error | null = null;
   readonly #conditioner: Conditioner;
   readonly #params: { sampleBits: 1 | 8; H: number; alpha?: number };
   readonly #target: number;
@@ -124,11 +125,16 @@ export class SourceChannel extends EventEmitter<ChannelEvents> {
   }
 
   async #run(): Promise<void> {
-    const onDisconnect = () => this.#poke();
+    // A device can go while the channel idles with its blocks full: note it, and wake the loop.
+    const onDisconnect = (err: Error) => {
+      this.#lost = err;
+      this.#poke();
+    };
     this.source.on?.('disconnect', onDisconnect);
     while (this.#running) {
       try {
         this.#state = 'connecting';
+        this.#lost = null;
         await this.source.open();
         const monitor = await this.#startup();
         this.#enterHealthy();
@@ -159,6 +165,7 @@ export class SourceChannel extends EventEmitter<ChannelEvents> {
     let fipsStreak = 0;
     this.samplesTested = 0;
     while (this.#running) {
+      if (this.#lost) throw this.#lost;
       if (this.#blocks.length >= this.#target) {
         await this.#idle();
         continue;

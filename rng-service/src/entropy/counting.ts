@@ -28,6 +28,10 @@ export class CountingEntropy implements Entropy {
     }
   }
 
+  reseed(): void {
+    this.inner.reseed?.();
+  }
+
   sources(): Json[] {
     return this.inner.sources();
   }

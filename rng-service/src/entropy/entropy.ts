@@ -12,6 +12,8 @@ export interface Entropy {
   readonly healthy: boolean;
   /** Returns `n` fresh bytes. @throws EntropyUnavailableError */
   draw(n: number): Uint8Array;
+  /** Reseeds from fresh source entropy now (each new seed epoch). @throws EntropyUnavailableError */
+  reseed?(): void;
   /** Identity and state of each source, for the boot record and /readyz. */
   sources(): Json[];
   start(): Promise<void>;
