@@ -31,6 +31,7 @@ interface HardwareEvents {
 }
 
 const PERSONALIZATION = new TextEncoder().encode('rngseal/drbg/v1');
+const OUTPUT_BUFFER = 4096;
 
 export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Entropy {
   readonly channels: SourceChannel[];
@@ -38,6 +39,8 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
   #seeded = false;
   #seededAt = 0;
   #draws = 0;
+  #buffer: Uint8Array = new Uint8Array(0);
+  #offset = 0;
   readonly #reseedMs: number;
   readonly #reseedCount: number;
 
@@ -48,6 +51,7 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
     for (const c of this.channels) {
       c.on('failure', (f) => {
         this.#seeded = false; // no output until reseeded from tested blocks
+        this.#dropBuffer();
         this.emit('failure', f);
       });
       c.on('healthy', (name) => this.emit('healthy', name));
@@ -64,7 +68,24 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
     this.#requireHealthy();
     if (!this.#seeded || this.#draws >= this.#reseedCount || Date.now() - this.#seededAt >= this.#reseedMs) this.reseed();
     this.#draws++;
-    return generateBytes(this.#drbg, n);
+    if (n > OUTPUT_BUFFER) return generateBytes(this.#drbg, n);
+    // One generate call per 4 KiB instead of per draw: the output is used once, in order, and
+    // dropped at every reseed, so buffering changes neither what is drawn nor from which state.
+    if (this.#offset + n > this.#buffer.length) {
+      this.#buffer = generateBytes(this.#drbg, OUTPUT_BUFFER);
+      this.#offset = 0;
+    }
+    const out = new Uint8Array(this.#buffer.subarray(this.#offset, this.#offset + n)); // a copy: the buffer is wiped next
+    this.#buffer.fill(0, this.#offset, this.#offset + n);
+    this.#offset += n;
+    return out;
+  }
+
+  /** Discards buffered output: after a reseed or a failure, nothing from the old state is served. */
+  #dropBuffer(): void {
+    this.#buffer.fill(0);
+    this.#buffer = new Uint8Array(0);
+    this.#offset = 0;
   }
 
   /** Reseeds from one fresh block of every source. @throws EntropyUnavailableError */
@@ -77,6 +98,7 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
     if (this.#drbg.instantiated) this.#drbg.reseed(input);
     else this.#drbg.instantiate(input, this.channels[0]!.take()!.subarray(0, 16), PERSONALIZATION);
     input.fill(0);
+    this.#dropBuffer();
     this.#seeded = true;
     this.#seededAt = Date.now();
     this.#draws = 0;
@@ -105,6 +127,7 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
   async stop(): Promise<void> {
     await Promise.all(this.channels.map((c) => c.stop()));
     this.#drbg.uninstantiate();
+    this.#dropBuffer();
     this.#seeded = false;
   }
 
