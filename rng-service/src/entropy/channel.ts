@@ -25,6 +25,7 @@ import {
   FIPS140_BLOCK_BYTES, Fips140Battery, HealthMonitor, startupByteCount, startupTest,
   type EntropySource, type HealthFailure,
 } from '@rngseal/drivers';
+import { concatBytes } from '@rngseal/verifier';
 import { Conditioner } from './conditioner.js';
 
 export type ChannelState = 'closed' | 'connecting' | 'startup' | 'healthy' | 'quarantined';
@@ -174,7 +175,7 @@ export class SourceChannel extends EventEmitter<ChannelEvents> {
       const failure = monitor.feed(chunk);
       if (failure) throw new FailureSignal(this.#healthFailure(failure, ''));
       this.samplesTested += (chunk.length * 8) / this.source.sampleBits;
-      pending = concat(pending, chunk);
+      pending = concatBytes(pending, chunk);
       while (pending.length >= FIPS140_BLOCK_BYTES) {
         const block = pending.subarray(0, FIPS140_BLOCK_BYTES);
         pending = pending.slice(FIPS140_BLOCK_BYTES);
@@ -218,7 +219,7 @@ export class SourceChannel extends EventEmitter<ChannelEvents> {
 
   async #readExactly(n: number): Promise<Uint8Array> {
     let out: Uint8Array = new Uint8Array(0);
-    while (out.length < n) out = concat(out, await this.#read(n - out.length));
+    while (out.length < n) out = concatBytes(out, await this.#read(n - out.length));
     return out;
   }
 
@@ -264,12 +265,4 @@ class FailureSignal extends Error {
   constructor(readonly failure: ChannelFailure) {
     super(failure.detail);
   }
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a);
-  out.set(b, a.length);
-  return out;
 }

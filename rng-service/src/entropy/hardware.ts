@@ -16,7 +16,7 @@
 
 import { EventEmitter } from 'node:events';
 import { CtrDrbg, generateBytes, type EntropySource } from '@rngseal/drivers';
-import type { Json } from '@rngseal/verifier';
+import { concatBytes, type Json } from '@rngseal/verifier';
 import { SourceChannel, type ChannelFailure, type ChannelOptions } from './channel.js';
 import { type Entropy, EntropyUnavailableError } from './entropy.js';
 
@@ -94,7 +94,7 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
     if (this.channels.some((c) => c.available < (c === this.channels[0] && !this.#drbg.instantiated ? 2 : 1))) {
       throw new EntropyUnavailableError(this.#names(), 'conditioned entropy not ready yet for a reseed');
     }
-    const input = concat(this.channels.map((c) => c.take()!));
+    const input = concatBytes(...this.channels.map((c) => c.take()!));
     if (this.#drbg.instantiated) this.#drbg.reseed(input);
     else this.#drbg.instantiate(input, this.channels[0]!.take()!.subarray(0, 16), PERSONALIZATION);
     input.fill(0);
@@ -142,14 +142,4 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
   #names(): string {
     return this.channels.map((c) => c.name).join('+');
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
 }
