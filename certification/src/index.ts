@@ -4,3 +4,5 @@
  * matching the reference implementation sts-2.1.2 (docs/nist-sp800-22.md).
  */
 export * from './nist/index.js';
+export * from './nist/pool.js';
+export * from './nist/summary.js';

@@ -5,6 +5,7 @@
  */
 
 import { auditCommand } from './commands/audit.js';
+import { certifyCommand } from './commands/certify.js';
 import { devicesCommand } from './commands/devices.js';
 import { keygenCommand } from './commands/keygen.js';
 import { serveCommand } from './commands/serve.js';
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
   verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },
+  certify: { run: certifyCommand, summary: 'run a statistical battery on captured bits (certify nist: SP 800-22 as sts-2.1.2)' },
   devices: { run: devicesCommand, summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
 };
 

@@ -52,14 +52,22 @@ export function unpackBits(bytes: Uint8Array, nBits: number = bytes.length * 8):
  * complete bitstream in `bytes`.
  */
 export function stsBinaryBitstreams(bytes: Uint8Array, n: number, count?: number): Uint8Array[] {
-  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
-  const stride = 4 * Math.ceil(n / 32);
+  const stride = stsBinaryStride(n);
   const available = Math.floor(bytes.length / stride);
   const k = count ?? available;
   if (k > available) throw new RangeError(`${bytes.length} bytes hold ${available} bitstreams of ${n} bits, not ${k}`);
   const out: Uint8Array[] = [];
   for (let i = 0; i < k; i++) out.push(unpackBits(bytes.subarray(i * stride, (i + 1) * stride), n));
   return out;
+}
+
+/**
+ * Bytes from the start of one bitstream to the next in a binary file read by
+ * sts-2.1.2: 4·⌈n/32⌉ (see stsBinaryBitstreams).
+ */
+export function stsBinaryStride(n: number): number {
+  if (!Number.isInteger(n) || n < 1) throw new RangeError(`n must be a positive integer, got ${n}`);
+  return 4 * Math.ceil(n / 32);
 }
 
 /** Packs one-bit-per-element bits into bytes, most significant bit first. */

@@ -28,7 +28,7 @@ import { runs, type RunsParams } from './runs.js';
 import { serial, type SerialParams } from './serial.js';
 import { universal, type UniversalParams } from './universal.js';
 
-export { checkBits, packBits, parseAsciiBits, stsBinaryBitstreams, unpackBits, type TestResult } from './bits.js';
+export { checkBits, packBits, parseAsciiBits, stsBinaryBitstreams, stsBinaryStride, unpackBits, type TestResult } from './bits.js';
 export {
   analyse,
   formatFinalAnalysisReport,
