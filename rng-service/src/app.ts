@@ -17,13 +17,25 @@ import { healthRoutes } from './routes/health.js';
 import { outcomeRoutes } from './routes/outcomes.js';
 import { clientErrorProblem, installProblemHandler, MAX_PARAM_LENGTH, replyWithProblem, sendProblem } from './routes/problem-handler.js';
 import { publicRoutes } from './routes/public.js';
+import { transparencyRoutes } from './routes/transparency.js';
 import { problem, record } from './routes/schemas.js';
 import type { Signer } from './signer.js';
 import type { LogStore, Scope } from './store/log-store.js';
 import type { TokenAuth } from './tokens.js';
 
+/** The log's checkpoint identity (docs/PROTOCOL.md §8). */
+export interface Transparency {
+  /** Checkpoint origin, also the signed-note key name. */
+  origin: string;
+  /** Signed-note verifier key of the service's key under `origin`. */
+  verifierKey: string;
+  /** At most this long (ms) between a record and the checkpoint covering it, while the log is up. */
+  checkpointMs: number;
+}
+
 export interface Services {
   chain: string;
+  transparency: Transparency;
   store: LogStore;
   engine: Engine;
   sequencer: Sequencer;
@@ -84,6 +96,7 @@ export async function buildApp(services: Services, options: FastifyServerOptions
   await app.register(outcomeRoutes);
   await app.register(epochRoutes);
   await app.register(publicRoutes);
+  await app.register(transparencyRoutes);
   await app.register(adminRoutes);
   await app.register(healthRoutes);
   return app;

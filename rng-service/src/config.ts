@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { parseSourceSpec } from '@rngseal/drivers';
-import { canonicalize } from '@rngseal/verifier';
+import { canonicalize, isValidKeyName } from '@rngseal/verifier';
 
 /** The kernel's hardware RNG when this machine has a readable one, else the OS CSPRNG. */
 export function defaultSource(): string {
@@ -46,6 +46,12 @@ export interface Config {
   maxBatch: number;
   /** How often expired epochs are revealed, ms. */
   sweepMs: number;
+  /** Checkpoint origin and signed-note key name; default `rngseal/<chain>`. */
+  origin: string | null;
+  /** A checkpoint once this many records follow the last one. */
+  checkpointEvery: number;
+  /** A checkpoint after this many ms when records follow the last one. */
+  checkpointMs: number;
 }
 
 export class ConfigError extends Error {
@@ -100,6 +106,13 @@ const SETTINGS: Record<keyof Config, Setting> = {
   logLevel: { flag: 'log-level', env: 'RNGSEAL_LOG_LEVEL', parse: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) },
   maxBatch: { flag: 'max-batch', env: 'RNGSEAL_MAX_BATCH', parse: int(1, 100_000) },
   sweepMs: { flag: 'sweep-ms', env: 'RNGSEAL_SWEEP_MS', parse: int(10, 3_600_000) },
+  origin: { flag: 'origin', env: 'RNGSEAL_ORIGIN', parse: (raw, name) => {
+    // The origin is the first line of every checkpoint and the name in the log's verifier key.
+    if (!isValidKeyName(raw) || raw.length > 256) throw new ConfigError(`${name}: 1–256 characters, no spaces, no "+", no control characters`);
+    return raw;
+  } },
+  checkpointEvery: { flag: 'checkpoint-every', env: 'RNGSEAL_CHECKPOINT_EVERY', parse: int(1, 1_000_000_000) },
+  checkpointMs: { flag: 'checkpoint-ms', env: 'RNGSEAL_CHECKPOINT_MS', parse: int(10, 86_400_000) },
 };
 
 /** Flags accepted by `rngseal serve`, for node:util parseArgs. */
@@ -132,6 +145,9 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     logLevel: 'info',
     maxBatch: 4096,
     sweepMs: 1000,
+    origin: null,
+    checkpointEvery: 1000,
+    checkpointMs: 10_000,
     ...values,
   } as Config;
 }
@@ -144,5 +160,5 @@ export function configDigest(config: Config): string {
 
 /** `--flag (ENV)` help lines. */
 export function settingsHelp(): string {
-  return Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(12)} ${s.env}`).join('\n');
+  return Object.values(SETTINGS).map((s) => `  --${s.flag.padEnd(16)} ${s.env}`).join('\n');
 }

@@ -1,7 +1,7 @@
 /**
  * @module service
- * Boots the service: data directory, key, store, chain check, entropy, boot
- * record, HTTP. Stops it in the reverse order on SIGTERM: stop accepting,
+ * Boots the service: data directory, key, store (its Merkle tree built for
+ * records older than it), chain check, entropy, boot record, HTTP. Stops it in the reverse order on SIGTERM: stop accepting,
  * let in-flight requests finish (their records are flushed by the
  * sequencer), then close entropy and the store.
  */
@@ -28,6 +28,8 @@ import { generateKeyFile, loadKeyFile, type Signer } from './signer.js';
 import { softwareIdentity } from './software.js';
 import type { LogStore } from './store/log-store.js';
 import { SqliteStore } from './store/sqlite.js';
+import { backfillTree } from './tlog/backfill.js';
+import { checkpointSigner } from './tlog/checkpoint-signer.js';
 import { createToken, TokenAuth } from './tokens.js';
 
 export interface RunningService {
@@ -57,9 +59,12 @@ export async function startService(
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   const signer = loadOrCreateKey(config.keyFile, announce);
   const chain = config.chain ?? chainId(config.dataDir);
+  const origin = config.origin ?? `rngseal/${chain}`;
   const store: LogStore = overrides.store?.(config) ?? new SqliteStore(config.store);
   await store.migrate();
-  await checkStoredChain(store, chain, { full: config.verifyFull, tail: config.verifyTail });
+  const backfilled = await backfillTree(store, chain);
+  if (backfilled > 0) announce(`rngseal: built the stored Merkle tree of ${backfilled} records appended before it was kept`);
+  await checkStoredChain(store, chain, { full: config.verifyFull, tail: config.verifyTail, origin });
   await ensureTokens(store, config.dataDir, announce);
 
   const metrics = new Metrics();
@@ -73,12 +78,15 @@ export async function startService(
   const entropy = new CountingEntropy(hardware, metrics);
   await entropy.start();
   const epochs = new EpochBook(store, new SeedSealer(signer.deriveKey('rngseal/seed-seal/v1')));
+  const checkpoints = checkpointSigner(origin, signer);
+  let log: FastifyInstance['log'] | null = null;
   const sequencer = new Sequencer(chain, store, signer, entropy, epochs, {
     onBatch: (records, ms) => {
       metrics.batchSize.observe(records);
       metrics.batchSeconds.observe(ms / 1000);
     },
-  }, config.maxBatch);
+    onCheckpointError: (err) => log?.error({ err }, 'checkpoint not appended'),
+  }, config.maxBatch, { every: config.checkpointEvery, body: checkpoints.body });
   await sequencer.load();
   await appendBoot(sequencer, signer, config, entropy);
   const health = new HealthLog(sequencer, metrics);
@@ -86,18 +94,27 @@ export async function startService(
   hardware.on('healthy', (name) => health.recovered(name));
 
   const engine = new Engine(store, sequencer, epochs);
+  const transparency = { origin, verifierKey: checkpoints.verifierKey, checkpointMs: config.checkpointMs };
   const app = await buildApp(
-    { chain, store, engine, sequencer, entropy, signer, auth: new TokenAuth(store), metrics },
+    { chain, store, engine, sequencer, entropy, signer, auth: new TokenAuth(store), metrics, transparency },
     { logger: { level: config.logLevel, redact: ['req.headers.authorization', 'headers.authorization'] } },
   );
   health.log = app.log;
+  log = app.log;
   const url = await app.listen({ host: config.host, port: config.port });
   const sweeper = setInterval(() => void engine.revealExpired().catch((err) => app.log.warn({ err }, 'expiry reveal failed')), config.sweepMs);
+  const checkpointer = setInterval(() => {
+    // Only when records followed the last checkpoint: an idle log signs nothing new.
+    if (sequencer.head && sequencer.head.seq !== sequencer.lastCheckpoint?.seq) {
+      sequencer.checkpoint().catch((err) => app.log.error({ err }, 'checkpoint not appended'));
+    }
+  }, config.checkpointMs);
 
   let stopping: Promise<void> | null = null;
   const stop = () =>
     (stopping ??= (async () => {
       clearInterval(sweeper);
+      clearInterval(checkpointer);
       await app.close();
       await sequencer.close();
       await entropy.stop();

@@ -222,6 +222,8 @@ describe('public reads', () => {
     expect(metrics).toMatch(/rngseal_outcomes_total \d+/);
     expect(metrics).toContain('rngseal_store_batch_records_bucket');
     const openapi = (await s.call('GET', '/docs/json')).json;
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/v1/outcomes', '/v1/epochs', '/v1/export']));
+    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining([
+      '/v1/outcomes', '/v1/epochs', '/v1/export', '/v1/checkpoint', '/v1/proof/inclusion', '/v1/proof/consistency', '/v1/receipts/{requestId}',
+    ]));
   });
 });

@@ -2,7 +2,8 @@
  * Overlapped group commit: the next batch is built and signed on top of the
  * one being appended. When an append fails in the store, the batch built on
  * it is refused too, no gap or fork ever reaches the log, every resolved
- * submit is stored as answered, and the sequencer resumes on the stored head.
+ * submit is stored as answered, and the sequencer resumes on the stored head
+ * and the stored tree (which holds no hash of a refused batch).
  */
 
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
@@ -10,13 +11,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { recordHash, type Json, type LogRecord } from '@rngseal/verifier';
+import { leafHash, recordHash, utf8, type Json, type LogRecord } from '@rngseal/verifier';
 import { EpochBook } from '../src/engine/epochs.js';
 import { Sequencer, type Appended } from '../src/engine/sequencer.js';
 import type { Entropy } from '../src/entropy/entropy.js';
 import { SeedSealer } from '../src/seal.js';
 import { Signer } from '../src/signer.js';
 import { SqliteStore } from '../src/store/sqlite.js';
+import { storedHashCount, storedHashesForRecord, type HashReader } from '../src/tlog/tree.js';
 
 const entropy: Entropy = { healthy: true, draw: (n: number) => new Uint8Array(randomBytes(n)), sources: (): Json[] => [] };
 
@@ -54,6 +56,15 @@ async function checkChain(): Promise<LogRecord[]> {
   return records;
 }
 
+/** The stored tree is exactly the tree of the stored records' texts: no hash of a refused batch, none missing. */
+async function expectStoredTree(rows: { text: string }[]): Promise<void> {
+  const memory: HashReader & { hashes: Uint8Array[] } = { hashes: [], readHashes: (ix) => ix.map((i) => memory.hashes[i]!) };
+  for (const [n, row] of rows.entries()) memory.hashes.push(...(await storedHashesForRecord(n, leafHash(utf8(row.text)), memory)));
+  const count = storedHashCount(rows.length);
+  const indexes = Array.from({ length: count + 3 }, (_, i) => i);
+  expect(await store!.readTreeHashes('pipe', indexes)).toEqual([...memory.hashes, null, null, null]);
+}
+
 describe('overlapped group commit', () => {
   it('a failed batch takes the batch built on it down with it, never leaving a gap', async () => {
     const sequencer = await open(4);
@@ -79,6 +90,7 @@ describe('overlapped group commit', () => {
     });
     for (const [a] of after) expect(stored.get((a!.record.body as { request: string }).request)?.hash).toBe(a!.record.hash);
     expect(sequencer.head?.seq).toBe(records.length - 1);
+    await expectStoredTree(await store!.range('pipe', 0, Number.MAX_SAFE_INTEGER, 1_000_000));
     await sequencer.close();
   });
 });

@@ -57,6 +57,14 @@ function postgresHarness(): Harness {
   };
 }
 
+/** A distinct 32-byte hash per (tag, index), its top byte set so BYTEA/BLOB escaping is exercised. */
+function th(index: number, tag = 0): { index: number; hash: Uint8Array } {
+  const hash = new Uint8Array(32).fill(0xa5 ^ tag);
+  new DataView(hash.buffer).setFloat64(0, index);
+  hash[31] = 0xff;
+  return { index, hash };
+}
+
 function rec(chain: string, seq: number, extra: Partial<StoredRecord> = {}): StoredRecord {
   return { chain, seq, type: 'outcome', requestId: null, requestDigest: null, hash: seq.toString(16).padStart(64, '0'), text: `{"seq":${seq}}`, ...extra };
 }
@@ -82,7 +90,7 @@ for (const make of [sqliteHarness, postgresHarness]) {
     });
 
     it('appends a batch and reads it back by seq, range, head, type and request id', async () => {
-      await store.append({ chain: 'a', records: [rec('a', 0, { type: 'boot' }), rec('a', 1, { requestId: 'r1', requestDigest: 'd1' }), rec('a', 2)], epochs: [] });
+      await store.append({ chain: 'a', records: [rec('a', 0, { type: 'boot' }), rec('a', 1, { requestId: 'r1', requestDigest: 'd1' }), rec('a', 2)], epochs: [], treeHashes: [] });
       expect((await store.head('a'))?.seq).toBe(2);
       expect(await store.record('a', 1)).toEqual(rec('a', 1, { requestId: 'r1', requestDigest: 'd1' }));
       expect((await store.range('a', 1, 5, 10)).map((r) => r.seq)).toEqual([1, 2]);
@@ -95,13 +103,13 @@ for (const make of [sqliteHarness, postgresHarness]) {
     });
 
     it('a batch is all or nothing: a duplicate seq (a fork) rejects the whole batch', async () => {
-      await expect(store.append({ chain: 'a', records: [rec('a', 3), rec('a', 2)], epochs: [] })).rejects.toThrow();
+      await expect(store.append({ chain: 'a', records: [rec('a', 3), rec('a', 2)], epochs: [], treeHashes: [] })).rejects.toThrow();
       expect((await store.head('a'))?.seq).toBe(2);
       expect(await store.record('a', 3)).toBeNull();
     });
 
     it('a request id is unique across chains', async () => {
-      await expect(store.append({ chain: 'b', records: [rec('b', 0, { requestId: 'r1', requestDigest: 'd1' })], epochs: [] })).rejects.toThrow();
+      await expect(store.append({ chain: 'b', records: [rec('b', 0, { requestId: 'r1', requestDigest: 'd1' })], epochs: [], treeHashes: [] })).rejects.toThrow();
       expect(await store.head('b')).toBeNull();
     });
 
@@ -113,12 +121,45 @@ for (const make of [sqliteHarness, postgresHarness]) {
 
     it('epochs are created and advanced in the append transaction', async () => {
       const epoch = { id: 'e1', chain: 'a', sealedSeed: new Uint8Array([1, 2, 3]), commitSeq: 3, nextNonce: 0, expires: null, revealSeq: null };
-      await store.append({ chain: 'a', records: [rec('a', 3, { type: 'commit' })], epochs: [epoch] });
-      await store.append({ chain: 'a', records: [rec('a', 4)], epochs: [{ ...epoch, nextNonce: 5 }] });
+      await store.append({ chain: 'a', records: [rec('a', 3, { type: 'commit' })], epochs: [epoch], treeHashes: [] });
+      await store.append({ chain: 'a', records: [rec('a', 4)], epochs: [{ ...epoch, nextNonce: 5 }], treeHashes: [] });
       expect(await store.epoch('e1')).toEqual({ ...epoch, nextNonce: 5 });
       expect((await store.openEpochs('a')).map((e) => e.id)).toEqual(['e1']);
-      await store.append({ chain: 'a', records: [rec('a', 5, { type: 'reveal' })], epochs: [{ ...epoch, nextNonce: 5, revealSeq: 5 }] });
+      await store.append({ chain: 'a', records: [rec('a', 5, { type: 'reveal' })], epochs: [{ ...epoch, nextNonce: 5, revealSeq: 5 }], treeHashes: [] });
       expect(await store.openEpochs('a')).toEqual([]);
+    });
+
+    it('latest of a type is the one with the highest seq', async () => {
+      expect((await store.latest('a', 'outcome'))?.seq).toBe(4);
+      expect((await store.latest('a', 'boot'))?.seq).toBe(0);
+      expect(await store.latest('a', 'checkpoint')).toBeNull();
+      expect(await store.latest('empty', 'outcome')).toBeNull();
+    });
+
+    it('tree hashes are written in the append transaction and read back by index, in the order asked', async () => {
+      await store.append({ chain: 't', records: [rec('t', 0), rec('t', 1)], epochs: [], treeHashes: [th(0), th(1), th(2)] });
+      await store.append({ chain: 't', records: [rec('t', 2)], epochs: [], treeHashes: [th(3)] });
+      await store.append({ chain: 'u', records: [rec('u', 0)], epochs: [], treeHashes: [th(0, 7)] });
+      expect(await store.readTreeHashes('t', [3, 0, 2, 1])).toEqual([th(3).hash, th(0).hash, th(2).hash, th(1).hash]);
+      expect(await store.readTreeHashes('t', [1, 4, 9_007_199_254_740_000])).toEqual([th(1).hash, null, null]);
+      expect(await store.readTreeHashes('u', [0, 1])).toEqual([th(0, 7).hash, null]);
+      expect(await store.readTreeHashes('t', [])).toEqual([]);
+    });
+
+    it('a batch with a stored tree index taken is refused whole: records and hashes', async () => {
+      await expect(store.append({ chain: 't', records: [rec('t', 3)], epochs: [], treeHashes: [th(4), th(3, 1)] })).rejects.toThrow();
+      expect(await store.record('t', 3)).toBeNull();
+      expect(await store.readTreeHashes('t', [3, 4])).toEqual([th(3).hash, null]);
+      // A record that fails takes its hashes with it.
+      await expect(store.append({ chain: 't', records: [rec('t', 2)], epochs: [], treeHashes: [th(4)] })).rejects.toThrow();
+      expect(await store.readTreeHashes('t', [4])).toEqual([null]);
+    });
+
+    it('the database itself refuses UPDATE and DELETE on tree hashes, and a hash that is not 32 bytes', async () => {
+      await expect(h.raw("UPDATE tree_hashes SET idx = 99 WHERE chain = 't' AND idx = 1")).rejects.toThrow(/append-only/);
+      await expect(h.raw("DELETE FROM tree_hashes WHERE chain = 't' AND idx = 1")).rejects.toThrow(/append-only/);
+      await expect(h.raw("INSERT INTO tree_hashes (chain, idx, hash) VALUES ('t', 50, 'short')")).rejects.toThrow();
+      expect(await store.readTreeHashes('t', [1, 50])).toEqual([th(1).hash, null]);
     });
 
     it('tokens: add, look up by hash, list, revoke once', async () => {
@@ -138,12 +179,13 @@ for (const make of [sqliteHarness, postgresHarness]) {
 }
 
 describe('PostgreSQL only', () => {
-  it('TRUNCATE on records is refused', async () => {
+  it('TRUNCATE on records and on tree hashes is refused', async () => {
     const h = postgresHarness();
     const store = await h.open();
     await store.migrate();
     try {
       await expect(h.raw('TRUNCATE records')).rejects.toThrow(/append-only/);
+      await expect(h.raw('TRUNCATE tree_hashes')).rejects.toThrow(/append-only/);
     } finally {
       await store.close();
       await h.cleanup();

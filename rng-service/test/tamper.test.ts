@@ -1,15 +1,22 @@
 /**
  * Tampering with the stored log: SQLite itself refuses UPDATE/DELETE of
- * records, and when an attacker with file access works around that (drops a
- * trigger), start-up verification refuses to extend the chain and the audit
- * fails, each naming the tampered seq.
+ * records and tree hashes, and when an attacker with file access works
+ * around that (drops a trigger, even re-signs with the key file), start-up
+ * verification refuses to extend the chain and the audit fails, each naming
+ * the tampered seq.
  */
 
 import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { canonicalize, parseRecord, recordHash, toHex, type LogRecord } from '@rngseal/verifier';
+import {
+  canonicalize, formatCheckpoint, leafHash, parseRecord, recordHash, signingMessage, toBase64, toHex, utf8, type LogRecord,
+} from '@rngseal/verifier';
+import { loadKeyFile } from '../src/signer.js';
+import { frontierIndexes } from '../src/tlog/frontier.js';
+import { noteSignerForKey, signNote } from '../src/tlog/note-signer.js';
+import { storedHashesForRecord, storedHashIndex } from '../src/tlog/tree.js';
 import { BIN, runCli, spawnService, tempDir } from './helper.js';
 
 const SQLITE = '/usr/bin/sqlite3';
@@ -66,10 +73,12 @@ describe('tampering with the stored log', () => {
   /** seqs of direct and epoch outcome records, in order */
   let direct: number[];
   let inEpoch: number[];
+  /** seqs of the checkpoint records */
+  let checkpoints: number[];
 
   beforeAll(async () => {
     pristine = tempDir('rngseal-tamper-');
-    const svc = await spawnService(pristine);
+    const svc = await spawnService(pristine, ['--checkpoint-every', '5', '--checkpoint-ms', '3600000']);
     const token = readFileSync(join(pristine, 'game-server.token'), 'utf8').trim();
     const post = async (path: string, body: unknown) => {
       const res = await fetch(svc.url + path, {
@@ -101,6 +110,8 @@ describe('tampering with the stored log', () => {
     expect(direct).toHaveLength(11);
     expect(inEpoch).toHaveLength(4);
     expect(records.map((r) => r.type).filter((t) => t === 'reveal')).toHaveLength(1);
+    checkpoints = records.filter((r) => r.type === 'checkpoint').map((r) => r.seq);
+    expect(checkpoints).toEqual([5, 11, 17]);
   });
 
   /** A fresh copy of the untampered data directory. */
@@ -134,10 +145,21 @@ describe('tampering with the stored log', () => {
     const audit = await auditDb(dir);
     expect(audit.stdout, audit.stderr).toMatch(/^OK chain /);
     expect(audit.stdout).toContain('1 epochs revealed and matched');
+    expect(audit.stdout).toContain('3 checkpoints of rngseal/');
     expect(audit.code).toBe(0);
     const r = await serveOnce(dir, ['--verify-full']);
     expect(r.started, r.stderr).toBe(true);
     expect(r.code).toBe(0);
+  });
+
+  it('SQLite refuses UPDATE and DELETE of stored tree hashes (append-only triggers)', () => {
+    const dir = copy();
+    const update = sqlite(dir, 'UPDATE tree_hashes SET hash = randomblob(32) WHERE idx = 3');
+    expect(update.status).not.toBe(0);
+    expect(update.stderr).toMatch(/append-only/);
+    const del = sqlite(dir, 'DELETE FROM tree_hashes WHERE idx = 3');
+    expect(del.status).not.toBe(0);
+    expect(del.stderr).toMatch(/append-only/);
   });
 
   it('SQLite refuses UPDATE and DELETE of records (append-only triggers)', () => {
@@ -218,4 +240,122 @@ describe('tampering with the stored log', () => {
     expect(audit.code).toBe(1);
     expect(audit.stdout).toMatch(new RegExp(`^FAILED SEQ: record ${K + 1}: expected seq ${K}\\b`));
   });
+
+  /** Rewrites stored tree hash `index` with random bytes, working around the trigger. */
+  const rewriteTreeHash = (dir: string, index: number) => {
+    const r = sqlite(dir, `DROP TRIGGER tree_hashes_no_update; UPDATE tree_hashes SET hash = randomblob(32) WHERE idx = ${index};`);
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toBe('');
+  };
+
+  it("a stored leaf hash rewritten (trigger dropped): start refuses naming its record", async () => {
+    const dir = copy();
+    const K = direct[5]!;
+    rewriteTreeHash(dir, storedHashIndex(0, K));
+    await expectStartRefused(dir, new RegExp(`record ${K}: the stored Merkle tree leaf hash is not the hash of this record`));
+  });
+
+  it("a stored subtree hash under the last checkpoint rewritten: start refuses naming the checkpoint", async () => {
+    const dir = copy();
+    const C = checkpoints.at(-1)!;
+    rewriteTreeHash(dir, frontierIndexes(C)[0]!); // the largest subtree its root folds in
+    await expectStartRefused(dir, new RegExp(`record ${C}: checkpoint root is not the stored Merkle tree's root at size ${C}`));
+  });
+
+  it('a stored subtree hash after the last checkpoint rewritten: start refuses naming the record that wrote it', async () => {
+    const dir = copy();
+    const C = checkpoints.at(-1)!;
+    // The last record after the checkpoint that closes a subtree (an odd seq), and that subtree's hash.
+    const L = records.map((r) => r.seq).filter((seq) => seq > C && seq % 2 === 1).at(-1)!;
+    rewriteTreeHash(dir, storedHashIndex(1, (L - 1) / 2));
+    await expectStartRefused(dir, new RegExp(`record ${L}: stored Merkle tree hash \\d+ is not the one this record gives`));
+  });
+
+  it('a stored checkpoint with a changed root: start and audit refuse naming its seq', async () => {
+    const dir = copy();
+    const C = checkpoints.at(-1)!;
+    const text = storedTexts(dir)[C]!;
+    const root = (parseRecord(text).body as { root: string }).root;
+    const other = toBase64(new Uint8Array(32).fill(7));
+    const r = sqlite(dir, `DROP TRIGGER records_no_update; UPDATE records SET record = replace(record, ${quote(`"root":"${root}"`)}, ${quote(`"root":"${other}"`)}) WHERE seq = ${C};`);
+    expect(r.status, r.stderr).toBe(0);
+    await expectStartRefused(dir, new RegExp(`record ${C}: hash does not match`));
+    const audit = await auditDb(dir);
+    expect(audit.code).toBe(1);
+    expect(audit.stdout).toMatch(new RegExp(`^FAILED HASH: record ${C}: `));
+  });
+
+  it('a forged checkpoint root, note and record re-signed with the key file and the chain after it re-linked: start and audit refuse naming its seq', async () => {
+    const dir = copy();
+    const C = checkpoints[1]!; // a checkpoint in the middle: the later ones must not hide it
+    const signer = loadKeyFile(join(dir, 'signing-key.pem'));
+    const forged = storedTexts(dir).map((t) => parseRecord(t));
+    const body = forged[C]!.body as { size: number; root: string; note: string };
+    const origin = body.note.slice(0, body.note.indexOf('\n'));
+    // The root of one record fewer: a real root of this log, for the wrong size.
+    const root = (parseRecord(storedTexts(dir)[checkpoints[0]!]!).body as { root: string }).root;
+    const rootBytes = Buffer.from(root, 'base64');
+    const note = signNote(formatCheckpoint({ origin, size: C, root: rootBytes }), [noteSignerForKey(origin, signer)]);
+    forged[C] = { ...forged[C]!, body: { size: C, root, note } };
+    const sql = ['DROP TRIGGER records_no_update;', 'BEGIN;'];
+    for (let seq = C; seq < forged.length; seq++) {
+      const r = forged[seq]!;
+      if (seq > C) r.prev = forged[seq - 1]!.hash;
+      r.hash = toHex(recordHash(r));
+      r.sig = toHex(signer.sign(signingMessage(recordHash(r))));
+      sql.push(`UPDATE records SET record = ${quote(canonicalize(r as any))}, hash = ${quote(r.hash)} WHERE seq = ${seq};`);
+    }
+    sql.push('COMMIT;');
+    await signer.close();
+    const r = sqlite(dir, sql.join('\n'));
+    expect(r.status, r.stderr).toBe(0);
+
+    const pattern = new RegExp(`record ${C}: checkpoint root is not the root of the ${C} records before it`);
+    await expectStartRefused(dir, pattern);
+    // A tail starting after the first checkpoint recomputes on top of the stored tree.
+    const tail = await serveOnce(dir, ['--verify-tail', String(forged.length - (checkpoints[0]! + 2))]);
+    expect(tail.started).toBe(false);
+    expect(tail.stderr).toMatch(pattern);
+    // A tail after the forged checkpoint still refuses: the re-linked records are not the stored tree's leaves.
+    const late = await serveOnce(dir, ['--verify-tail', String(forged.length - checkpoints.at(-1)!)]);
+    expect(late.started).toBe(false);
+    expect(late.stderr).toMatch(new RegExp(`record ${checkpoints.at(-1)}: `));
+
+    const audit = await auditDb(dir);
+    expect(audit.code).toBe(1);
+    expect(audit.stdout).toMatch(new RegExp(`^FAILED CHECKPOINT: ${pattern.source}`));
+  });
+
+  /** Stored tree hashes, in index order, as hex (read with the sqlite3 CLI). */
+  const storedTree = (dir: string): string[] => {
+    const r = sqlite(dir, 'SELECT idx, lower(hex(hash)) FROM tree_hashes ORDER BY idx');
+    expect(r.status, r.stderr).toBe(0);
+    return r.stdout.split('\n').filter((l) => l.length > 0).map((l, i) => {
+      const [idx, hash] = l.split('|');
+      expect(Number(idx)).toBe(i);
+      return hash!;
+    });
+  };
+
+  /** The tree the stored records' texts give. */
+  const recomputedTree = async (dir: string): Promise<string[]> => {
+    const memory = { hashes: [] as Uint8Array[], readHashes: (ix: number[]) => ix.map((i) => memory.hashes[i]!) };
+    for (const [n, text] of storedTexts(dir).entries()) memory.hashes.push(...(await storedHashesForRecord(n, leafHash(utf8(text)), memory)));
+    return memory.hashes.map(toHex);
+  };
+
+  it('a store from before the tree was kept (hashes gone), or an interrupted backfill: start builds the tree from the records', async () => {
+    for (const keep of [0, storedHashIndex(0, 9)]) {
+      const dir = copy();
+      const r = sqlite(dir, `DROP TRIGGER tree_hashes_no_delete; DELETE FROM tree_hashes WHERE idx >= ${keep};`);
+      expect(r.status, r.stderr).toBe(0);
+      expect(storedTree(dir)).toHaveLength(keep);
+      const started = await serveOnce(dir, ['--verify-full']);
+      expect(started.started, started.stderr).toBe(true);
+      expect(started.stderr).toContain(`built the stored Merkle tree of ${keep === 0 ? records.length : records.length - 9} records`);
+      expect(storedTree(dir)).toEqual(await recomputedTree(dir));
+      expect(rowCount(dir)).toBeGreaterThan(records.length); // it appended its boot record on the rebuilt tree
+    }
+  });
 });
+

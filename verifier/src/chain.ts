@@ -3,18 +3,26 @@
  * Streaming audit of one chain: every link, hash, signature, seq, commit
  * before use, reveal against commitment, and every outcome recomputed.
  *
+ * The log's Merkle tree is recomputed alongside (accumulator.ts, O(log n)
+ * memory), and every checkpoint record must carry a note signed by the log's
+ * key whose root is the root of exactly the records before it.
+ *
  * Feed records in seq order with push(); memory stays bounded by the open
  * epochs, unless outcomes arrive for epochs whose seed is not known yet (give
  * `seeds` from a first pass over the reveals to avoid holding them).
  */
 
-import { fromHex } from './bytes.js';
+import { MerkleAccumulator } from './accumulator.js';
+import { equalBytes, fromHex, utf8 } from './bytes.js';
 import type { BootBody, CommitBody, OutcomeBody, RevealBody } from './bodies.js';
+import { checkCheckpointRecord, claimedOrigin, noteKeysFor } from './checkpoint-record.js';
 import { clientSeedProblem } from './client-seed.js';
 import { VerifyError } from './errors.js';
 import { checkDraws, commitmentOf, type Draw } from './fairness.js';
 import { keyId, nobleVerify } from './keys.js';
-import { checkRecordSignature, GENESIS_PREV, type LogRecord, type SignatureVerifier } from './record.js';
+import { leafHash } from './merkle.js';
+import { isValidKeyName } from './note.js';
+import { checkRecordSignature, encodeRecord, GENESIS_PREV, type LogRecord, type SignatureVerifier } from './record.js';
 
 export interface AuditOptions {
   /** Keys the auditor trusts. Without any, keys announced in boot records are trusted (say so to the user). */
@@ -29,6 +37,17 @@ export interface AuditOptions {
    * lie before the range cannot be checked for fairness). Default true.
    */
   checkBodies?: boolean;
+  /**
+   * The log's checkpoint origin (its note key name). Without it, the first
+   * checkpoint's claimed origin is taken and every later one must match.
+   */
+  origin?: string;
+  /**
+   * For a range not starting at seq 0: the tree of the records before it, as
+   * its subtree roots, largest first (a log's stored frontier). Without it a
+   * partial range's checkpoint roots cannot be recomputed and are not checked.
+   */
+  startTree?: { size: number; roots: Uint8Array[] };
 }
 
 export interface AuditReport {
@@ -44,6 +63,12 @@ export interface AuditReport {
   epochsOpen: string[];
   /** True when keys came from the log's own boot records rather than from the caller. */
   trustedOnFirstUse: boolean;
+  /** Checkpoint records whose note, size and root were verified. */
+  checkpoints: number;
+  /** Checkpoints whose root was also recomputed from the records (all of them, unless a partial range had no startTree). */
+  checkpointRootsRecomputed: number;
+  /** The checkpoints' origin, once one was seen (or as given). */
+  origin: string | null;
 }
 
 interface Pending {
@@ -68,6 +93,7 @@ export class ChainAuditor {
   private readonly epochs = new Map<string, Epoch>();
   private readonly report: AuditReport;
   private readonly checkBodies: boolean;
+  private readonly tree: MerkleAccumulator | null;
   private prev: string | null;
 
   constructor(options: AuditOptions = {}) {
@@ -77,17 +103,28 @@ export class ChainAuditor {
     this.seeds = options.seeds ?? new Map();
     this.prev = options.startPrev ?? null;
     this.checkBodies = options.checkBodies ?? true;
+    if (options.startTree) this.tree = new MerkleAccumulator(options.startTree.size, options.startTree.roots);
+    else this.tree = options.startPrev === undefined ? new MerkleAccumulator() : null;
+    if (options.origin !== undefined && !isValidKeyName(options.origin)) throw new TypeError('origin: not a valid note key name');
     this.report = {
       chain: null, records: 0, firstSeq: null, lastSeq: null, headHash: null,
       outcomes: 0, draws: 0, epochsRevealed: 0, epochsOpen: [], trustedOnFirstUse: this.tofu,
+      checkpoints: 0, checkpointRootsRecomputed: 0, origin: options.origin ?? null,
     };
   }
 
-  /** Checks the next record. @throws VerifyError naming the check and seq */
-  push(record: LogRecord): void {
+  /**
+   * Checks the next record. `text` is its stored form if the caller has it
+   * (it must be the record's canonical encoding; parseRecord checks that),
+   * saving one re-encoding for the tree.
+   * @throws VerifyError naming the check and seq
+   */
+  push(record: LogRecord, text?: string): void {
     this.checkPosition(record);
     this.checkSignature(record);
+    if (record.type === 'checkpoint') this.checkCheckpoint(record);
     if (this.checkBodies) this.checkBody(record);
+    this.tree?.push(leafHash(utf8(text ?? encodeRecord(record))));
     const r = this.report;
     r.chain = record.chain;
     r.records++;
@@ -123,6 +160,28 @@ export class ChainAuditor {
     const key = this.keys.get(record.key);
     if (!key) throw new VerifyError('KEY', `signed by unknown key ${record.key}`, record.seq);
     checkRecordSignature(record, key, this.verify);
+  }
+
+  /**
+   * The note opens under the log's key, covers exactly the records before it,
+   * and its root is the root recomputed from them. Since every checkpoint's
+   * root is recomputed from the one sequence of records, each later
+   * checkpoint's tree extends each earlier one's: checking the roots here is
+   * the consistency check between successive checkpoints, with no proof needed.
+   */
+  private checkCheckpoint(record: LogRecord): void {
+    const r = this.report;
+    const origin = r.origin ?? claimedOrigin(record);
+    if (origin === null || !isValidKeyName(origin)) throw new VerifyError('CHECKPOINT', 'checkpoint note does not start with a valid origin', record.seq);
+    const checkpoint = checkCheckpointRecord(record, noteKeysFor(origin, this.keys.values()), this.verify);
+    if (checkpoint.origin !== origin) throw new VerifyError('CHECKPOINT', `checkpoint origin ${checkpoint.origin} is not the log's origin ${origin}`, record.seq);
+    r.origin = origin;
+    r.checkpoints++;
+    if (!this.tree) return;
+    if (this.tree.size !== checkpoint.size || !equalBytes(this.tree.root(), checkpoint.root)) {
+      throw new VerifyError('CHECKPOINT', `checkpoint root is not the root of the ${checkpoint.size} records before it`, record.seq);
+    }
+    r.checkpointRootsRecomputed++;
   }
 
   private learnKey(record: LogRecord): void {

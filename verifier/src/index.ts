@@ -20,3 +20,6 @@ export * from './round.js';
 export * from './merkle.js';
 export * from './note.js';
 export * from './checkpoint.js';
+export * from './accumulator.js';
+export * from './checkpoint-record.js';
+export * from './receipt.js';

@@ -1,37 +1,34 @@
 /**
  * @module commands/verify
- * `rngseal verify ROUND.json --key KEY`: checks one round offline. Exit 0
+ * `rngseal verify FILE --key KEY`: checks one round offline, or one receipt
+ * (a round with inclusion proofs against a signed checkpoint). Exit 0
  * verified, 3 pending (epoch not revealed yet), 1 failed.
  */
 
 import { readFileSync } from 'node:fs';
-import { parsePublicKey, verifyRound, VerifyError, type LogRecord, type Round } from '@rngseal/verifier';
+import { parsePublicKey, parseVerifierKey, verifyReceipt, verifyRound, VerifyError, type LogRecord, type Round, type RoundVerdict } from '@rngseal/verifier';
 import { opensslVerify } from '../chain-check.js';
 import { parse, run, UsageError } from './args.js';
 
 const USAGE = `usage: rngseal verify ROUND.json --key KEY [--key KEY…]
+       rngseal verify RECEIPT.json --key VKEY
   ROUND.json: {"outcome": …, "commit": …, "reveal": …} as GET /v1/rounds/{requestId} returns it
               (or one outcome record); - reads standard input
-  KEY: the operator's Ed25519 public key, hex or base64 (GET /v1/keys)`;
+  RECEIPT.json: as GET /v1/receipts/{requestId} returns it (the round, a signed checkpoint
+              and each record's inclusion proof)
+  KEY: the operator's Ed25519 public key, hex or base64 (GET /v1/keys publicKey)
+  VKEY: the log's verifier key, name+id+key (GET /v1/keys vkey); it checks the
+        checkpoint and the records`;
 
 export async function verifyCommand(args: string[]): Promise<number> {
   return run(USAGE, async () => {
     const { values, positionals } = parse(args, { key: { type: 'string', multiple: true } }, true);
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
-    if (positionals.length !== 1) throw new UsageError('give one round file');
+    if (positionals.length !== 1) throw new UsageError('give one round or receipt file');
     if (!values.key?.length) throw new UsageError('--key is required: verification trusts only the key you give');
-    const keys = values.key.map((k) => parsePublicKey(k, '--key'));
-    const round = readRound(positionals[0]!);
+    const value = readJson(positionals[0]!);
     try {
-      const verdict = verifyRound(round, keys, opensslVerify);
-      for (const c of verdict.checks) process.stdout.write(`  ok  ${c}\n`);
-      process.stdout.write(`results: ${JSON.stringify(verdict.results)}\n`);
-      if (verdict.status === 'pending') {
-        process.stdout.write(`PENDING record ${verdict.seq}: signed and committed; the epoch's seed is not revealed yet\n`);
-        return 3;
-      }
-      process.stdout.write(`VERIFIED record ${verdict.seq}\n`);
-      return 0;
+      return report(isReceipt(value) ? checkReceipt(value, values.key) : verifyRound(toRound(value), values.key.map((k) => parsePublicKey(k, '--key')), opensslVerify));
     } catch (err) {
       if (!(err instanceof VerifyError)) throw err;
       process.stdout.write(`FAILED ${err.check}: ${err.message}\n`);
@@ -40,13 +37,43 @@ export async function verifyCommand(args: string[]): Promise<number> {
   });
 }
 
-function readRound(path: string): Round {
-  let value: unknown;
+function checkReceipt(receipt: Record<string, unknown>, keys: string[]): RoundVerdict {
+  if (keys.length !== 1 || !keys[0]!.includes('+')) {
+    throw new UsageError('a receipt is checked with one --key: the log\'s verifier key (name+id+key, GET /v1/keys vkey)');
+  }
+  let vkey;
   try {
-    value = JSON.parse(readFileSync(path === '-' ? 0 : path, 'utf8'));
+    vkey = parseVerifierKey(keys[0]!, '--key');
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return verifyReceipt(receipt as never, vkey, opensslVerify);
+}
+
+function report(verdict: RoundVerdict): number {
+  for (const c of verdict.checks) process.stdout.write(`  ok  ${c}\n`);
+  process.stdout.write(`results: ${JSON.stringify(verdict.results)}\n`);
+  if (verdict.status === 'pending') {
+    process.stdout.write(`PENDING record ${verdict.seq}: signed and committed; the epoch's seed is not revealed yet\n`);
+    return 3;
+  }
+  process.stdout.write(`VERIFIED record ${verdict.seq}\n`);
+  return 0;
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path === '-' ? 0 : path, 'utf8'));
   } catch (err) {
     throw new UsageError(`${path}: ${(err as Error).message}`);
   }
+}
+
+function isReceipt(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'checkpoint' in value && 'proofs' in value;
+}
+
+function toRound(value: unknown): Round {
   const v = value as Record<string, unknown>;
   if (v && typeof v === 'object' && 'outcome' in v) return v as unknown as Round;
   return { outcome: v as unknown as LogRecord };

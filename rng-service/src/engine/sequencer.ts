@@ -21,14 +21,25 @@
  * and the head and epochs are reloaded from the store before the next batch:
  * a commit whose acknowledgement was lost is then found by the retry's
  * request id.
+ *
+ * The Merkle tree (tlog/) grows with the records: each record's stored tree
+ * hashes are computed from its stored text and written in its batch's
+ * transaction. A checkpoint is a barrier: it waits until every record below
+ * it is durable, and signs a root read back from the stored tree, after
+ * proving that tree consistent with the last signed checkpoint. So the log
+ * never signs a root for records it could lose, nor two histories.
  */
 
 import { createHash } from 'node:crypto';
 import { canonicalize, GENESIS_PREV, RECORD_VERSION, signingMessage, type Body, type LogRecord, type RecordType } from '@rngseal/verifier';
 import type { Entropy } from '../entropy/entropy.js';
 import type { Signer } from '../signer.js';
-import type { EpochRow, LogStore, StoredRecord } from '../store/log-store.js';
+import type { EpochRow, LogStore, StoredRecord, TreeHash } from '../store/log-store.js';
 import { StoreUnavailableError } from '../store/log-store.js';
+import { TreeFrontier } from '../tlog/frontier.js';
+import { checkpointState, signableRoot, type CheckpointState } from '../tlog/signable-root.js';
+import { storeHashReader } from '../tlog/store-reader.js';
+import { leafHash } from '../tlog/tree.js';
 import type { EpochState, EpochBook } from './epochs.js';
 
 export interface Built {
@@ -72,13 +83,27 @@ interface Prepared {
   done: Array<{ job: Job; records: Appended[] }>;
   head: Head | null;
   staged: Map<string, EpochState>;
+  treeHashes: TreeHash[];
   started: number;
 }
 
 interface Job {
   build: Builder;
+  /**
+   * Runs once every record before this job is durable and nothing is being
+   * appended; returns the builder, or null when there is nothing to append.
+   */
+  barrier?: () => Promise<Builder | null>;
   resolve: (records: Appended[]) => void;
   reject: (err: unknown) => void;
+}
+
+/** When and what to checkpoint. */
+export interface CheckpointPolicy {
+  /** A checkpoint is appended once this many records follow the last one. */
+  every: number;
+  /** The signed body of the checkpoint of the tree of `size` leaves with root `root`. */
+  body(size: number, root: Uint8Array): Body;
 }
 
 export interface Head {
@@ -89,6 +114,8 @@ export interface Head {
 
 export interface SequencerEvents {
   onBatch?: (records: number, ms: number) => void;
+  /** A checkpoint the sequencer queued by itself failed (a requested one rejects its promise instead). */
+  onCheckpointError?: (err: unknown) => void;
 }
 
 export class Sequencer {
@@ -102,6 +129,16 @@ export class Sequencer {
   #appendingStaged = new Map<string, EpochState>();
   #stale = true;
   #closed = false;
+  /** The stored tree at the tip. */
+  #tree: TreeFrontier | null = null;
+  /** Last durable checkpoint. */
+  #checkpoint: CheckpointState | null = null;
+  /** Seq of the last checkpoint built (at the tip), -1 for none. */
+  #checkpointTip = -1;
+  /** The checkpoint job waiting in the queue (not yet past its barrier), if any. */
+  #checkpointWaiting: { job: Job; done: Promise<Appended | null>; requested: boolean } | null = null;
+  /** A checkpoint was refused: the record count no longer queues one, only checkpoint() does. */
+  #checkpointFailed = false;
 
   constructor(
     readonly chain: string,
@@ -111,10 +148,27 @@ export class Sequencer {
     private readonly epochs: EpochBook,
     private readonly events: SequencerEvents = {},
     private readonly maxBatch = 4096,
+    private readonly checkpoints: CheckpointPolicy | null = null,
   ) {}
 
   get head(): Head | null {
     return this.#head;
+  }
+
+  /** The last durable checkpoint, if any. */
+  get lastCheckpoint(): CheckpointState | null {
+    return this.#checkpoint;
+  }
+
+  /**
+   * Appends a checkpoint of every durable record, unless the last record is
+   * already a checkpoint. Resolves with it, or null when none was needed.
+   */
+  checkpoint(): Promise<Appended | null> {
+    if (!this.checkpoints) return Promise.reject(new Error('checkpoints are not configured'));
+    if (this.#closed) return Promise.reject(new StoreUnavailableError('the service is shutting down'));
+    this.#checkpointFailed = false;
+    return this.#queueCheckpoint(true);
   }
 
   /** Appends the builder's records; resolves only once they are durable. */
@@ -135,12 +189,16 @@ export class Sequencer {
     });
   }
 
-  /** Loads the head and open epochs from the store. */
+  /** Loads the head, the tree's right edge, the last checkpoint and the open epochs from the store. */
   async load(): Promise<void> {
     const head = await this.store.head(this.chain);
     this.#head = head ? { seq: head.seq, hash: head.hash, time: (JSON.parse(head.text) as LogRecord).time } : null;
     this.#tip = this.#head;
     this.#appendingStaged = new Map();
+    this.#tree = await TreeFrontier.load(head ? head.seq + 1 : 0, storeHashReader(this.store, this.chain));
+    const checkpoint = await this.store.latest(this.chain, 'checkpoint');
+    this.#checkpoint = checkpoint ? checkpointState(JSON.parse(checkpoint.text) as LogRecord) : null;
+    this.#checkpointTip = this.#checkpoint?.seq ?? -1;
     await this.epochs.load(this.chain);
     this.#stale = false;
   }
@@ -155,14 +213,15 @@ export class Sequencer {
     /** The append under way; resolves true once committed, false if it failed. */
     let appending: Promise<boolean> | null = null;
     while (this.#queue.length > 0 || appending) {
-      if (appending && (this.#queue.length === 0 || this.#stale)) {
+      if (appending && (this.#queue.length === 0 || this.#stale || this.#queue[0]!.barrier)) {
         await appending;
         appending = null;
         continue;
       }
-      const jobs = this.#queue.splice(0, this.maxBatch);
+      const jobs = this.#take();
       try {
         if (this.#stale) await this.load(); // nothing is appending here
+        await this.#passBarrier(jobs);
       } catch (err) {
         for (const job of jobs) job.reject(err);
         continue;
@@ -176,6 +235,115 @@ export class Sequencer {
       }
       appending = prepared ? this.#append(prepared) : null;
     }
+  }
+
+  /**
+   * The next batch: up to maxBatch jobs, a barrier job only first, and no
+   * more than the records left until the next checkpoint is due.
+   */
+  #take(): Job[] {
+    let room = this.maxBatch;
+    // A leading checkpoint starts the count again.
+    const since = this.#queue[0]?.barrier ? 0 : this.#sinceCheckpoint();
+    if (this.checkpoints) room = Math.min(room, Math.max(1, this.checkpoints.every - since));
+    let n = 1;
+    while (n < room && n < this.#queue.length && !this.#queue[n]!.barrier) n++;
+    return this.#queue.splice(0, n);
+  }
+
+  /** Runs a leading barrier job (nothing is appending here); drops it if it has nothing to append. */
+  async #passBarrier(jobs: Job[]): Promise<void> {
+    const first = jobs[0];
+    if (!first?.barrier) return;
+    if (this.#checkpointWaiting?.job === first) this.#checkpointWaiting = null;
+    let build: Builder | null;
+    try {
+      build = await first.barrier();
+    } catch (err) {
+      jobs.shift();
+      first.reject(err);
+      return;
+    }
+    if (build) first.build = build;
+    else {
+      jobs.shift();
+      first.resolve([]);
+    }
+  }
+
+  /** Records built after the last checkpoint built. */
+  #sinceCheckpoint(): number {
+    return (this.#tip?.seq ?? -1) - this.#checkpointTip;
+  }
+
+  /**
+   * Queues the checkpoint job unless one is waiting: at the front when the
+   * record count made it due, behind the queued work when requested. One
+   * already past its barrier covers fewer records than a new one would, so
+   * it does not count.
+   */
+  #queueCheckpoint(requested: boolean): Promise<Appended | null> {
+    const waiting = this.#checkpointWaiting;
+    if (waiting) {
+      waiting.requested ||= requested;
+      return waiting.done;
+    }
+    let job!: Job;
+    const done = new Promise<Appended | null>((resolve, reject) => {
+      job = {
+        build: () => {
+          throw new Error('checkpoint built before its barrier');
+        },
+        barrier: () => this.#checkpointBuilder(entry.requested),
+        resolve: (records) => {
+          forget();
+          resolve(records[0] ?? null);
+        },
+        reject: (err) => {
+          forget(); // rejected before its barrier (a failed reload): the next request queues a new one
+          reject(err);
+        },
+      };
+    });
+    const entry = { job, done, requested };
+    const forget = () => {
+      if (this.#checkpointWaiting === entry) this.#checkpointWaiting = null;
+    };
+    this.#checkpointWaiting = entry;
+    if (requested) this.#queue.push(job);
+    else this.#queue.unshift(job);
+    this.#kick();
+    return done;
+  }
+
+  /** After a batch is built: queue a checkpoint once `every` records follow the last one. */
+  #checkpointIfDue(): void {
+    if (!this.checkpoints || this.#checkpointFailed || this.#checkpointWaiting || this.#closed) return;
+    if (this.#sinceCheckpoint() < this.checkpoints.every) return;
+    this.#queueCheckpoint(false).catch((err) => {
+      // Refused to sign (not a store outage, after which the count queues it again): only checkpoint() retries.
+      if (!(err instanceof StoreUnavailableError)) this.#checkpointFailed = true;
+      this.events.onCheckpointError?.(err);
+    });
+  }
+
+  /**
+   * The checkpoint of every durable record; head = tip here, nothing is
+   * appending. One the record count queued is dropped if a failed append
+   * took back the records that made it due.
+   */
+  async #checkpointBuilder(requested: boolean): Promise<Builder | null> {
+    const head = this.#head;
+    if (!head || head.seq === this.#checkpoint?.seq) return null;
+    if (!requested && this.#sinceCheckpoint() < this.checkpoints!.every) return null;
+    const size = head.seq + 1;
+    const root = await signableRoot(storeHashReader(this.store, this.chain), size, this.#tree!, this.#checkpoint);
+    const policy = this.checkpoints!;
+    return (ctx) => {
+      // The record covers exactly the records before it.
+      if (ctx.seq !== size) throw new Error(`checkpoint of size ${size} would be record ${ctx.seq}`);
+      return { type: 'checkpoint', body: policy.body(size, root) };
+    };
   }
 
   /** Builds, hashes and signs a batch on top of the tip, and moves the tip past it. */
@@ -221,17 +389,41 @@ export class Sequencer {
     }
     let i = 0;
     for (const h of hashed) done.push({ job: h.job, records: h.records.map((r) => this.#seal(r, sigs[i++]!)) });
-    return { done, head, staged, started };
+    let treeHashes: TreeHash[];
+    try {
+      treeHashes = await this.#grow(done);
+    } catch (err) {
+      // The frontier may be half-advanced: reload it with everything else.
+      this.#stale = true;
+      if (this.#tip === head) this.#tip = tip;
+      for (const d of done) d.job.reject(err);
+      return null;
+    }
+    for (const d of done) for (const r of d.records) if (r.record.type === 'checkpoint') this.#checkpointTip = r.record.seq;
+    this.#checkpointIfDue();
+    return { done, head, staged, treeHashes, started };
+  }
+
+  /** Adds the batch's records to the tree, in seq order; returns the stored hashes to write. */
+  async #grow(done: Prepared['done']): Promise<TreeHash[]> {
+    const out: TreeHash[] = [];
+    for (const d of done) {
+      for (const r of d.records) {
+        if (this.#tree!.size !== r.record.seq) throw new Error(`tlog: record ${r.record.seq} is not leaf ${this.#tree!.size}`);
+        out.push(...(await this.#tree!.append(leafHash(Buffer.from(r.stored.text, 'utf8')))));
+      }
+    }
+    return out;
   }
 
   /** Appends a prepared batch; only then advances the head and epochs and answers its callers. */
   async #append(batch: Prepared): Promise<boolean> {
-    const { done, head, staged, started } = batch;
+    const { done, head, staged, treeHashes, started } = batch;
     this.#appendingStaged = staged;
     const stored = done.flatMap((d) => d.records.map((r) => r.stored));
     const epochRows: EpochRow[] = [...staged.values()].map((e) => this.epochs.toRow(e));
     try {
-      await this.store.append({ chain: this.chain, records: stored, epochs: epochRows });
+      await this.store.append({ chain: this.chain, records: stored, epochs: epochRows, treeHashes });
     } catch (err) {
       this.#stale = true;
       this.#tip = this.#head;
@@ -241,6 +433,7 @@ export class Sequencer {
       return false;
     }
     this.#head = head;
+    for (const d of done) for (const r of d.records) if (r.record.type === 'checkpoint') this.#checkpoint = checkpointState(r.record);
     this.epochs.commit(staged.values());
     if (this.#appendingStaged === staged) this.#appendingStaged = new Map();
     this.events.onBatch?.(stored.length, performance.now() - started);

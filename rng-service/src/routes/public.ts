@@ -1,13 +1,14 @@
 /**
  * @module routes/public
  * Read-only, unauthenticated views of the log for players and auditors:
- * keys, head, one record, one round, and NDJSON export of a seq range.
+ * keys (with the checkpoint verifier key), head, one record, one round, and
+ * NDJSON export of a seq range.
  * Records are served as their exact stored bytes.
  */
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import type { BootBody, LogRecord, OutcomeBody } from '@rngseal/verifier';
+import { formatVerifierKey, fromHex, type BootBody, type LogRecord, type OutcomeBody } from '@rngseal/verifier';
 import { notFound } from '../engine/problem.js';
 import type { LogStore, StoredRecord } from '../store/log-store.js';
 import { REQUEST_ID } from './schemas.js';
@@ -22,8 +23,17 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
   const chainQuery = { type: 'object', additionalProperties: false, properties: { chain: CHAIN } } as const;
 
   app.get<{ Querystring: { chain?: string } }>('/v1/keys', {
-    schema: { summary: 'Public keys that signed this chain (from its boot records)', querystring: chainQuery },
-  }, async (request) => publicKeys(store, chainOf(request.query)));
+    schema: {
+      summary: "Public keys that signed this chain (from its boot records), with each key's checkpoint verifier key (vkey) on this service's chain",
+      querystring: chainQuery,
+    },
+  }, async (request) => {
+    const chain = chainOf(request.query);
+    const keys = await publicKeys(store, chain);
+    if (chain !== app.services.chain) return keys;
+    const { origin } = app.services.transparency;
+    return keys.map((k) => ({ ...k, vkey: formatVerifierKey(origin, fromHex(k.publicKey)) }));
+  });
 
   app.get<{ Querystring: { chain?: string } }>('/v1/head', {
     schema: { summary: 'The latest record of a chain', querystring: chainQuery },

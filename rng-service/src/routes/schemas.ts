@@ -88,6 +88,31 @@ export const epochReply = {
   },
 } as const;
 
+const base64Hashes = { type: 'array', items: { type: 'string' }, description: 'Base64 32-byte hashes, RFC 9162 order (leaf side first)' } as const;
+
+export const inclusionReply = {
+  type: 'object',
+  properties: { chain: { type: 'string' }, seq: { type: 'integer' }, size: { type: 'integer' }, proof: base64Hashes },
+} as const;
+
+export const consistencyReply = {
+  type: 'object',
+  properties: { chain: { type: 'string' }, from: { type: 'integer' }, to: { type: 'integer' }, proof: base64Hashes },
+} as const;
+
+export const receiptReply = {
+  type: 'object',
+  description: 'A round with inclusion proofs against a signed checkpoint (docs/PROTOCOL.md §8.6)',
+  properties: {
+    version: { type: 'integer' },
+    outcome: { $ref: 'record#' },
+    commit: { $ref: 'record#' },
+    reveal: { $ref: 'record#' },
+    checkpoint: { type: 'string', description: 'The signed checkpoint note' },
+    proofs: { type: 'object', description: 'seq → inclusion proof against the checkpoint', additionalProperties: base64Hashes },
+  },
+} as const;
+
 export const errorReplies = {
   400: { $ref: 'problem#' },
   401: { $ref: 'problem#' },

@@ -5,7 +5,10 @@
  *  - records are append-only (the database itself refuses UPDATE/DELETE);
  *  - append() is one transaction: every record of a batch is durable, or none;
  *  - (chain, seq) and request_id are unique, so a fork or a double draw is
- *    impossible even if the engine had a bug.
+ *    impossible even if the engine had a bug;
+ *  - the log's Merkle tree (tlog/tree.ts) is stored beside the records, its
+ *    hashes append-only too and written in the records' transaction, so the
+ *    stored tree never describes records that are not there.
  */
 
 import type { RecordType } from '@rngseal/verifier';
@@ -46,11 +49,19 @@ export interface TokenRow {
   revoked: number | null;
 }
 
+/** One stored Merkle tree hash: its index in the stored-hash array (tlog/tree.ts) and its 32 bytes. */
+export interface TreeHash {
+  index: number;
+  hash: Uint8Array;
+}
+
 export interface AppendBatch {
   chain: string;
   records: StoredRecord[];
   /** Epoch rows created or advanced by these records, written in the same transaction. */
   epochs: EpochRow[];
+  /** The stored tree hashes these records add (storedHashesForRecord), in the same transaction. */
+  treeHashes: TreeHash[];
 }
 
 export interface LogStore {
@@ -65,6 +76,10 @@ export interface LogStore {
   range(chain: string, from: number, to: number, limit: number): Promise<StoredRecord[]>;
   /** Records of one type, in seq order (boot records carry the keys). */
   byType(chain: string, type: RecordType): Promise<StoredRecord[]>;
+  /** The record of one type with the highest seq (the newest checkpoint). */
+  latest(chain: string, type: RecordType): Promise<StoredRecord | null>;
+  /** Stored tree hashes by index, in the order asked; null where none is stored. */
+  readTreeHashes(chain: string, indexes: readonly number[]): Promise<Array<Uint8Array | null>>;
   chains(): Promise<string[]>;
   epoch(id: string): Promise<EpochRow | null>;
   /** Epochs of a chain not yet revealed. */

@@ -1,10 +1,10 @@
 /**
  * @module store/postgres
  * The PostgreSQL store, for several instances on a database the operator
- * already runs. Same semantics as SQLite: append-only records enforced by
- * triggers (UPDATE, DELETE and TRUNCATE refused), one transaction per batch
- * written as a single multi-row INSERT, synchronous_commit on, so a COMMIT
- * that returned is durable.
+ * already runs. Same semantics as SQLite: append-only records and tree
+ * hashes enforced by triggers (UPDATE, DELETE and TRUNCATE refused), one
+ * transaction per batch written as multi-row INSERTs, synchronous_commit
+ * on, so a COMMIT that returned is durable.
  *
  * Migrations take a transaction-scoped advisory lock, so instances starting
  * at the same moment apply each migration once.
@@ -54,6 +54,20 @@ const MIGRATIONS = [
      created BIGINT NOT NULL,
      revoked BIGINT
    );`,
+  // The log's Merkle tree in the stored-hash layout of tlog/tree.ts: a
+  // rewritten hash would let the log sign a root its records do not have.
+  `CREATE TABLE tree_hashes (
+     chain TEXT NOT NULL,
+     idx BIGINT NOT NULL CHECK (idx >= 0),
+     hash BYTEA NOT NULL CHECK (octet_length(hash) = 32),
+     PRIMARY KEY (chain, idx)
+   );
+   CREATE FUNCTION rngseal_tree_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+     BEGIN RAISE EXCEPTION 'tree hashes are append-only'; END $$;
+   CREATE TRIGGER tree_hashes_no_update BEFORE UPDATE OR DELETE ON tree_hashes
+     FOR EACH ROW EXECUTE FUNCTION rngseal_tree_append_only();
+   CREATE TRIGGER tree_hashes_no_truncate BEFORE TRUNCATE ON tree_hashes
+     FOR EACH STATEMENT EXECUTE FUNCTION rngseal_tree_append_only();`,
 ];
 
 interface RecordRow {
@@ -114,6 +128,12 @@ export class PostgresStore implements LogStore {
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
         [r.map((x) => x.chain), r.map((x) => x.seq), r.map((x) => x.type), r.map((x) => x.requestId), r.map((x) => x.requestDigest), r.map((x) => x.hash), r.map((x) => x.text)],
       );
+      const t = batch.treeHashes;
+      if (t.length > 0) {
+        await c.query('INSERT INTO tree_hashes (chain, idx, hash) SELECT $1, * FROM unnest($2::bigint[], $3::bytea[])', [
+          batch.chain, t.map((x) => x.index), t.map((x) => Buffer.from(x.hash.buffer, x.hash.byteOffset, x.hash.byteLength)),
+        ]);
+      }
       for (const e of batch.epochs) {
         await c.query(
           `INSERT INTO epochs (id, chain, sealed_seed, commit_seq, next_nonce, expires, reveal_seq) VALUES ($1, $2, $3, $4, $5, $6, $7)
@@ -147,6 +167,17 @@ export class PostgresStore implements LogStore {
   async byType(chain: string, type: RecordType): Promise<StoredRecord[]> {
     const rows = await this.#query<RecordRow>(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 AND type = $2 ORDER BY seq`, [chain, type]);
     return rows.map(toRecord);
+  }
+
+  async latest(chain: string, type: RecordType): Promise<StoredRecord | null> {
+    return this.#one(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = $1 AND type = $2 ORDER BY seq DESC LIMIT 1`, [chain, type]);
+  }
+
+  async readTreeHashes(chain: string, indexes: readonly number[]): Promise<Array<Uint8Array | null>> {
+    if (indexes.length === 0) return [];
+    const rows = await this.#query<{ idx: number; hash: Buffer }>('SELECT idx, hash FROM tree_hashes WHERE chain = $1 AND idx = ANY($2::bigint[])', [chain, [...indexes]]);
+    const found = new Map(rows.map((r) => [r.idx, new Uint8Array(r.hash)]));
+    return indexes.map((i) => found.get(i) ?? null);
   }
 
   async chains(): Promise<string[]> {

@@ -54,6 +54,18 @@ const MIGRATIONS = [
      created INTEGER NOT NULL,
      revoked INTEGER
    );`,
+  // The log's Merkle tree in the stored-hash layout of tlog/tree.ts: a
+  // rewritten hash would let the log sign a root its records do not have.
+  `CREATE TABLE tree_hashes (
+     chain TEXT NOT NULL,
+     idx INTEGER NOT NULL CHECK (idx >= 0),
+     hash BLOB NOT NULL CHECK (typeof(hash) = 'blob' AND length(hash) = 32),
+     PRIMARY KEY (chain, idx)
+   ) WITHOUT ROWID;
+   CREATE TRIGGER tree_hashes_no_update BEFORE UPDATE ON tree_hashes
+     BEGIN SELECT RAISE(ABORT, 'tree hashes are append-only'); END;
+   CREATE TRIGGER tree_hashes_no_delete BEFORE DELETE ON tree_hashes
+     BEGIN SELECT RAISE(ABORT, 'tree hashes are append-only'); END;`,
 ];
 
 interface RecordRow {
@@ -88,6 +100,7 @@ interface TokenDbRow {
 const RECORD_COLUMNS = 'chain, seq, type, request_id, request_digest, hash, record';
 
 const INSERT_RECORD = `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@chain, @seq, @type, @requestId, @requestDigest, @hash, @text)`;
+const INSERT_TREE_HASH = 'INSERT INTO tree_hashes (chain, idx, hash) VALUES (?, ?, ?)';
 const UPSERT_EPOCH = `INSERT INTO epochs (id, chain, sealed_seed, commit_seq, next_nonce, expires, reveal_seq)
    VALUES (@id, @chain, @sealedSeed, @commitSeq, @nextNonce, @expires, @revealSeq)
    ON CONFLICT (id) DO UPDATE SET next_nonce = excluded.next_nonce, reveal_seq = excluded.reveal_seq`;
@@ -108,9 +121,11 @@ db.pragma('synchronous = FULL');
 db.pragma('busy_timeout = 5000');
 const insertRecord = db.prepare(workerData.insertRecord);
 const upsertEpoch = db.prepare(workerData.upsertEpoch);
+const insertTreeHash = db.prepare(workerData.insertTreeHash);
 const append = db.transaction((batch) => {
   for (const r of batch.records) insertRecord.run(r);
   for (const e of batch.epochs) upsertEpoch.run({ ...e, sealedSeed: Buffer.from(e.sealedSeed) });
+  for (const t of batch.treeHashes) insertTreeHash.run(batch.chain, t.index, Buffer.from(t.hash.buffer, t.hash.byteOffset, t.hash.byteLength));
 });
 parentPort.on('message', (msg) => {
   try {
@@ -142,7 +157,7 @@ class Writer {
 
   constructor(path: string) {
     const source = new URL(`data:text/javascript,${encodeURIComponent(WRITER_SOURCE)}`);
-    this.#worker = new Worker(source, { workerData: { base: import.meta.url, path, insertRecord: INSERT_RECORD, upsertEpoch: UPSERT_EPOCH } });
+    this.#worker = new Worker(source, { workerData: { base: import.meta.url, path, insertRecord: INSERT_RECORD, upsertEpoch: UPSERT_EPOCH, insertTreeHash: INSERT_TREE_HASH } });
     this.#worker.unref();
     this.#worker.on('message', (msg: { id?: number; ok?: boolean; message?: string; code?: string }) => {
       if (msg.id === undefined) return;
@@ -258,6 +273,18 @@ export class SqliteStore implements LogStore {
     const rows = this.#prepare(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND type = ? ORDER BY seq`)
       .all(chain, type) as RecordRow[];
     return rows.map(toRecord);
+  }
+
+  async latest(chain: string, type: RecordType): Promise<StoredRecord | null> {
+    return this.#one(`SELECT ${RECORD_COLUMNS} FROM records WHERE chain = ? AND type = ? ORDER BY seq DESC LIMIT 1`, chain, type);
+  }
+
+  async readTreeHashes(chain: string, indexes: readonly number[]): Promise<Array<Uint8Array | null>> {
+    if (indexes.length === 0) return [];
+    const rows = this.#prepare('SELECT idx, hash FROM tree_hashes WHERE chain = ? AND idx IN (SELECT value FROM json_each(?))')
+      .all(chain, JSON.stringify(indexes)) as Array<{ idx: number; hash: Buffer }>;
+    const found = new Map(rows.map((r) => [r.idx, new Uint8Array(r.hash)]));
+    return indexes.map((i) => found.get(i) ?? null);
   }
 
   async chains(): Promise<string[]> {

@@ -42,6 +42,21 @@ export function noteSigner(name: string, seed: Uint8Array): NoteSigner {
   };
 }
 
+/**
+ * Signer for `name` around a key held elsewhere (the service's record key,
+ * which never leaves signer.ts): only its public key and sign are used.
+ */
+export function noteSignerForKey(name: string, key: { publicKey: Uint8Array; sign(message: Uint8Array): Uint8Array }): NoteSigner {
+  if (!isValidKeyName(name)) throw new TypeError('name: not a valid key name (non-empty, no spaces, no "+")');
+  return {
+    name,
+    keyId: noteKeyId(name, key.publicKey),
+    publicKey: key.publicKey,
+    verifierKey: formatVerifierKey(name, key.publicKey),
+    sign: (message) => key.sign(message),
+  };
+}
+
 /** `PRIVATE+KEY+name+hex8+base64(0x01 ‖ seed)`. Secret: never log it. */
 export function formatSignerKey(name: string, seed: Uint8Array): string {
   const { keyId } = noteSigner(name, seed);
