@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system tools the test suite checks rngseal against, when they
 # are missing: sqlite3 (tamper tests), openssl and sha256sum (independent
-# crypto checks), socat (serial drivers over a pseudo-terminal), libusb (HID), and the two rngtest builds (FIPS 140-2 cross-checks),
+# crypto checks), socat (serial drivers over a pseudo-terminal), libusb (HID),
+# dieharder (the lab battery wrappers), and the two rngtest builds (FIPS 140-2 cross-checks),
 # unpacked into .cache/ rather than installed, so no rngd daemon starts and
 # both builds can sit side by side.
 set -euo pipefail
@@ -13,6 +14,7 @@ command -v openssl >/dev/null || packages+=(openssl)
 command -v sha256sum >/dev/null || packages+=(coreutils)
 command -v dpkg-deb >/dev/null || packages+=(dpkg)
 command -v socat >/dev/null || packages+=(socat)
+command -v dieharder >/dev/null || packages+=(dieharder)
 # node-hid's binding links libusb; the service loads it lazily, the HID tests need it.
 ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || packages+=(libusb-1.0-0)
 

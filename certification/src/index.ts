@@ -6,3 +6,5 @@
 export * from './nist/index.js';
 export * from './nist/pool.js';
 export * from './nist/summary.js';
+export * as outcomes from './outcomes/index.js';
+export * as dieharder from './dieharder/index.js';

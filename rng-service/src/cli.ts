@@ -5,9 +5,11 @@
  */
 
 import { auditCommand } from './commands/audit.js';
+import { captureCommand } from './commands/capture.js';
 import { certifyCommand } from './commands/certify.js';
 import { devicesCommand } from './commands/devices.js';
 import { keygenCommand } from './commands/keygen.js';
+import { rngStreamCommand } from './commands/rng-stream.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
 import { verifyCommand } from './commands/verify.js';
@@ -22,12 +24,14 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },
   certify: { run: certifyCommand, summary: 'run a statistical battery on captured bits (certify nist: SP 800-22 as sts-2.1.2)' },
   devices: { run: devicesCommand, summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
+  capture: { run: captureCommand, summary: 'write raw, conditioned or outcome data to a file for a test lab' },
+  'rng-stream': { run: rngStreamCommand, summary: 'stream raw or conditioned bytes to stdout (the live feed for dieharder)' },
 };
 
 export const USAGE = `usage: rngseal <command> [options]
 
 commands:
-${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(8)} ${c.summary}`).join('\n')}
+${Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`).join('\n')}
 
 Run rngseal <command> --help for its options.`;
 
