@@ -391,7 +391,7 @@ export class Sequencer {
     for (const h of hashed) done.push({ job: h.job, records: h.records.map((r) => this.#seal(r, sigs[i++]!)) });
     let treeHashes: TreeHash[];
     try {
-      treeHashes = await this.#grow(done);
+      treeHashes = this.#grow(done);
     } catch (err) {
       // The frontier may be half-advanced: reload it with everything else.
       this.#stale = true;
@@ -405,12 +405,12 @@ export class Sequencer {
   }
 
   /** Adds the batch's records to the tree, in seq order; returns the stored hashes to write. */
-  async #grow(done: Prepared['done']): Promise<TreeHash[]> {
+  #grow(done: Prepared['done']): TreeHash[] {
     const out: TreeHash[] = [];
     for (const d of done) {
       for (const r of d.records) {
         if (this.#tree!.size !== r.record.seq) throw new Error(`tlog: record ${r.record.seq} is not leaf ${this.#tree!.size}`);
-        out.push(...(await this.#tree!.append(leafHash(Buffer.from(r.stored.text, 'utf8')))));
+        out.push(...this.#tree!.append(leafHash(Buffer.from(r.stored.text, 'utf8'))));
       }
     }
     return out;

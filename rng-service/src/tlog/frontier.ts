@@ -11,7 +11,7 @@
  */
 
 import type { TreeHash } from '../store/log-store.js';
-import { storedHashesForRecord, storedHashIndex, treeHash, type HashReader } from './tree.js';
+import { nodeHash, storedHashIndex, treeHash, type HashReader } from './tree.js';
 
 /** Stored-hash indexes of the maximal complete subtrees of the tree of `size` leaves, left to right. */
 export function frontierIndexes(size: number): number[] {
@@ -44,16 +44,24 @@ export class TreeFrontier implements HashReader {
     return this.#size;
   }
 
-  /** Adds leaf `size`; returns the stored hashes to write for it. */
-  async append(leaf: Uint8Array): Promise<TreeHash[]> {
+  /**
+   * Adds leaf `size`; returns the stored hashes to write for it. Synchronous,
+   * with no reads: each trailing 1 bit of n completes a subtree whose left
+   * half is on the frontier (the same hashes storedHashesForRecord reads).
+   */
+  append(leaf: Uint8Array): TreeHash[] {
     const n = this.#size;
-    const hashes = await storedHashesForRecord(n, leaf, this);
     const first = storedHashIndex(0, n);
-    const written = hashes.map((hash, i) => ({ index: first + i, hash }));
-    const all = new Map(this.#hashes);
-    for (const w of written) all.set(w.index, w.hash);
+    const written: TreeHash[] = [{ index: first, hash: leaf }];
+    let h = leaf;
+    for (let level = 0, m = n; m % 2 === 1; level++, m = Math.floor(m / 2)) {
+      const sibling = storedHashIndex(level, m - 1);
+      h = nodeHash(this.#hashes.get(sibling)!, h);
+      this.#hashes.delete(sibling); // merged: no longer a maximal subtree
+      written.push({ index: first + level + 1, hash: h });
+    }
+    this.#hashes.set(first + written.length - 1, h);
     this.#size = n + 1;
-    this.#hashes = new Map(frontierIndexes(n + 1).map((index) => [index, all.get(index)!]));
     return written;
   }
 
