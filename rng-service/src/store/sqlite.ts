@@ -125,7 +125,8 @@ const insertTreeHash = db.prepare(workerData.insertTreeHash);
 const append = db.transaction((batch) => {
   for (const r of batch.records) insertRecord.run(r);
   for (const e of batch.epochs) upsertEpoch.run({ ...e, sealedSeed: Buffer.from(e.sealedSeed) });
-  for (const t of batch.treeHashes) insertTreeHash.run(batch.chain, t.index, Buffer.from(t.hash.buffer, t.hash.byteOffset, t.hash.byteLength));
+  const tree = Buffer.from(batch.treePacked.buffer, batch.treePacked.byteOffset, batch.treePacked.byteLength);
+  batch.treeIndexes.forEach((index, i) => insertTreeHash.run(batch.chain, index, tree.subarray(32 * i, 32 * (i + 1))));
 });
 parentPort.on('message', (msg) => {
   try {
@@ -140,7 +141,8 @@ parentPort.on('message', (msg) => {
 parentPort.postMessage({ ready: true });
 `;
 
-type WriterOp = { op: 'append'; batch: AppendBatch } | { op: 'writable' } | { op: 'close' };
+type PackedBatch = Omit<AppendBatch, 'treeHashes'> & { treeIndexes: number[]; treePacked: Uint8Array };
+type WriterOp = { op: 'append'; batch: PackedBatch } | { op: 'writable' } | { op: 'close' };
 
 class WriterError extends Error {
   constructor(message: string, readonly code?: string) {
@@ -245,7 +247,11 @@ export class SqliteStore implements LogStore {
 
   async append(batch: AppendBatch): Promise<void> {
     try {
-      await this.#write({ op: 'append', batch });
+      // Tree hashes travel as one packed buffer: cloning dozens of small arrays per batch costs more than the inserts.
+      const { treeHashes, ...rest } = batch;
+      const treePacked = new Uint8Array(32 * treeHashes.length);
+      treeHashes.forEach((t, i) => treePacked.set(t.hash, 32 * i));
+      await this.#write({ op: 'append', batch: { ...rest, treeIndexes: treeHashes.map((t) => t.index), treePacked } });
     } catch (err) {
       throw new StoreUnavailableError(`sqlite append failed: ${(err as Error).message}`, { cause: err });
     }
