@@ -12,8 +12,9 @@
 
 import pg from 'pg';
 import type { RecordType } from '@rngseal/verifier';
-import type { AppendBatch, EpochRow, LogStore, Scope, StoredRecord, TokenRow } from './log-store.js';
+import type { AppendBatch, EpochRow, LogStore, StoredRecord, TokenRow } from './log-store.js';
 import { StoreUnavailableError } from './log-store.js';
+import { RECORD_COLUMNS, toEpoch, toRecord, toToken, type EpochDbRow, type RecordRow, type TokenDbRow } from './rows.js';
 
 const MIGRATION_LOCK = 0x726e6773; // "rngs"
 
@@ -69,18 +70,6 @@ const MIGRATIONS = [
    CREATE TRIGGER tree_hashes_no_truncate BEFORE TRUNCATE ON tree_hashes
      FOR EACH STATEMENT EXECUTE FUNCTION rngseal_tree_append_only();`,
 ];
-
-interface RecordRow {
-  chain: string;
-  seq: string | number;
-  type: string;
-  request_id: string | null;
-  request_digest: string | null;
-  hash: string;
-  record: string;
-}
-
-const RECORD_COLUMNS = 'chain, seq, type, request_id, request_digest, hash, record';
 
 // BIGINT arrives as a string by default; every value here is below 2^53.
 const types = {
@@ -272,38 +261,4 @@ function unavailable(err: unknown): StoreUnavailableError {
 function quoteIdent(name: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new RangeError(`schema: ${JSON.stringify(name)} is not a plain lower-case identifier`);
   return `"${name}"`;
-}
-
-interface EpochDbRow {
-  id: string;
-  chain: string;
-  sealed_seed: Buffer;
-  commit_seq: number;
-  next_nonce: number;
-  expires: number | null;
-  reveal_seq: number | null;
-}
-
-interface TokenDbRow {
-  id: string;
-  hash: string;
-  scopes: string;
-  label: string;
-  created: number;
-  revoked: number | null;
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return { chain: row.chain, seq: Number(row.seq), type: row.type as RecordType, requestId: row.request_id, requestDigest: row.request_digest, hash: row.hash, text: row.record };
-}
-
-function toEpoch(row: EpochDbRow): EpochRow {
-  return {
-    id: row.id, chain: row.chain, sealedSeed: new Uint8Array(row.sealed_seed), commitSeq: row.commit_seq,
-    nextNonce: row.next_nonce, expires: row.expires, revealSeq: row.reveal_seq,
-  };
-}
-
-function toToken(row: TokenDbRow): TokenRow {
-  return { id: row.id, hash: row.hash, scopes: row.scopes.split(' ') as Scope[], label: row.label, created: row.created, revoked: row.revoked };
 }

@@ -16,8 +16,9 @@
 import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import type { RecordType } from '@rngseal/verifier';
-import type { AppendBatch, EpochRow, LogStore, Scope, StoredRecord, TokenRow } from './log-store.js';
+import type { AppendBatch, EpochRow, LogStore, StoredRecord, TokenRow } from './log-store.js';
 import { StoreUnavailableError } from './log-store.js';
+import { RECORD_COLUMNS, toEpoch, toRecord, toToken, type EpochDbRow, type RecordRow, type TokenDbRow } from './rows.js';
 
 const MIGRATIONS = [
   `CREATE TABLE records (
@@ -67,37 +68,6 @@ const MIGRATIONS = [
    CREATE TRIGGER tree_hashes_no_delete BEFORE DELETE ON tree_hashes
      BEGIN SELECT RAISE(ABORT, 'tree hashes are append-only'); END;`,
 ];
-
-interface RecordRow {
-  chain: string;
-  seq: number;
-  type: string;
-  request_id: string | null;
-  request_digest: string | null;
-  hash: string;
-  record: string;
-}
-
-interface EpochDbRow {
-  id: string;
-  chain: string;
-  sealed_seed: Buffer;
-  commit_seq: number;
-  next_nonce: number;
-  expires: number | null;
-  reveal_seq: number | null;
-}
-
-interface TokenDbRow {
-  id: string;
-  hash: string;
-  scopes: string;
-  label: string;
-  created: number;
-  revoked: number | null;
-}
-
-const RECORD_COLUMNS = 'chain, seq, type, request_id, request_digest, hash, record';
 
 const INSERT_RECORD = `INSERT INTO records (${RECORD_COLUMNS}) VALUES (@chain, @seq, @type, @requestId, @requestDigest, @hash, @text)`;
 const INSERT_TREE_HASH = 'INSERT INTO tree_hashes (chain, idx, hash) VALUES (?, ?, ?)';
@@ -352,32 +322,4 @@ export class SqliteStore implements LogStore {
     const row = this.#prepare(sql).get(...args) as RecordRow | undefined;
     return row ? toRecord(row) : null;
   }
-}
-
-function toRecord(row: RecordRow): StoredRecord {
-  return {
-    chain: row.chain,
-    seq: row.seq,
-    type: row.type as RecordType,
-    requestId: row.request_id,
-    requestDigest: row.request_digest,
-    hash: row.hash,
-    text: row.record,
-  };
-}
-
-function toEpoch(row: EpochDbRow): EpochRow {
-  return {
-    id: row.id,
-    chain: row.chain,
-    sealedSeed: new Uint8Array(row.sealed_seed),
-    commitSeq: row.commit_seq,
-    nextNonce: row.next_nonce,
-    expires: row.expires,
-    revealSeq: row.reveal_seq,
-  };
-}
-
-function toToken(row: TokenDbRow): TokenRow {
-  return { id: row.id, hash: row.hash, scopes: row.scopes.split(' ') as Scope[], label: row.label, created: row.created, revoked: row.revoked };
 }
