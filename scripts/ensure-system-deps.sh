@@ -15,6 +15,7 @@ command -v sha256sum >/dev/null || packages+=(coreutils)
 command -v dpkg-deb >/dev/null || packages+=(dpkg)
 command -v socat >/dev/null || packages+=(socat)
 command -v dieharder >/dev/null || packages+=(dieharder)
+command -v python3 >/dev/null || packages+=(python3)
 # node-hid's binding links libusb; the service loads it lazily, the HID tests need it.
 ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || packages+=(libusb-1.0-0)
 
