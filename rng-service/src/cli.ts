@@ -9,6 +9,7 @@ import { captureCommand } from './commands/capture.js';
 import { certifyCommand } from './commands/certify.js';
 import { devicesCommand } from './commands/devices.js';
 import { keygenCommand } from './commands/keygen.js';
+import { migrateCommand } from './commands/migrate.js';
 import { rngStreamCommand } from './commands/rng-stream.js';
 import { serveCommand } from './commands/serve.js';
 import { tokenCommand } from './commands/token.js';
@@ -19,6 +20,7 @@ export type Command = (args: string[]) => Promise<number>;
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the outcome service (SQLite and a generated key by default)' },
   keygen: { run: keygenCommand, summary: 'write a new Ed25519 signing key (mode 0600)' },
+  migrate: { run: migrateCommand, summary: 'create or upgrade the store schema (SQLite path or postgres:// URL)' },
   token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
   verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },

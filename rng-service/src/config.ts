@@ -33,7 +33,7 @@ export interface Config {
   /** DRBG reseed interval, ms, and count of draws. */
   reseedMs: number;
   reseedCount: number;
-  /** Store location: a SQLite file path (default <dataDir>/rngseal.db). */
+  /** Store location: a SQLite file path (default <dataDir>/rngseal.db) or a postgres:// URL. */
   store: string;
   /** Chain id; default read from (or created in) <dataDir>/chain-id. */
   chain: string | null;

@@ -27,7 +27,7 @@ import { SeedSealer } from './seal.js';
 import { generateKeyFile, loadKeyFile, type Signer } from './signer.js';
 import { softwareIdentity } from './software.js';
 import type { LogStore } from './store/log-store.js';
-import { SqliteStore } from './store/sqlite.js';
+import { openStore } from './store/open.js';
 import { backfillTree } from './tlog/backfill.js';
 import { checkpointSigner } from './tlog/checkpoint-signer.js';
 import { createToken, TokenAuth } from './tokens.js';
@@ -60,7 +60,7 @@ export async function startService(
   const signer = loadOrCreateKey(config.keyFile, announce);
   const chain = config.chain ?? chainId(config.dataDir);
   const origin = config.origin ?? `rngseal/${chain}`;
-  const store: LogStore = overrides.store?.(config) ?? new SqliteStore(config.store);
+  const store: LogStore = overrides.store?.(config) ?? openStore(config.store);
   await store.migrate();
   const backfilled = await backfillTree(store, chain);
   if (backfilled > 0) announce(`rngseal: built the stored Merkle tree of ${backfilled} records appended before it was kept`);

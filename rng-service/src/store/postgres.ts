@@ -80,10 +80,12 @@ const types = {
 export class PostgresStore implements LogStore {
   readonly kind = 'postgres';
   readonly #pool: pg.Pool;
+  readonly #where: string;
 
   /** `url` is a postgres:// connection string; `schema` (optional) isolates tests. */
   constructor(url: string, readonly schema?: string) {
     if (schema !== undefined) quoteIdent(schema);
+    this.#where = describe(url);
     this.#pool = new pg.Pool({
       connectionString: url,
       max: 8,
@@ -228,7 +230,7 @@ export class PostgresStore implements LogStore {
     try {
       return await this.#pool.query<T>(sql, args);
     } catch (err) {
-      throw unavailable(err);
+      throw unavailable(err, this.#where);
     }
   }
 
@@ -237,7 +239,7 @@ export class PostgresStore implements LogStore {
     try {
       client = await this.#pool.connect();
     } catch (err) {
-      throw unavailable(err);
+      throw unavailable(err, this.#where);
     }
     try {
       await client.query('BEGIN');
@@ -245,7 +247,7 @@ export class PostgresStore implements LogStore {
       await client.query('COMMIT');
     } catch (err) {
       await client.query('ROLLBACK').catch(() => {});
-      throw unavailable(err);
+      throw unavailable(err, this.#where);
     } finally {
       client.release();
     }
@@ -253,9 +255,19 @@ export class PostgresStore implements LogStore {
 }
 
 /** Connection and server errors become StoreUnavailableError; the message never carries the connection string. */
-function unavailable(err: unknown): StoreUnavailableError {
+function unavailable(err: unknown, where: string): StoreUnavailableError {
   const e = err as Error & { code?: string };
-  return new StoreUnavailableError(`postgres: ${e.code ? `${e.code} ` : ''}${e.message}`, { cause: err });
+  return new StoreUnavailableError(`postgres ${where}: ${e.code ? `${e.code} ` : ''}${e.message}`, { cause: err });
+}
+
+/** user@host:port/database, never the password. */
+function describe(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.username ? `${decodeURIComponent(u.username)}@` : ''}${u.hostname || 'localhost'}:${u.port || '5432'}${u.pathname}`;
+  } catch {
+    return '(unparsable URL)';
+  }
 }
 
 function quoteIdent(name: string): string {
