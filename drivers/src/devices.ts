@@ -14,13 +14,13 @@
  * Every entry carries a ready-to-use spec. Nothing is opened.
  */
 
-import { access, readdir } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { HidDeviceInfo } from './hid.js';
 import { CTAPHID } from './hid.js';
 import { readKernelHwrng } from './hwrng.js';
 import { KNOWN_CHAR_DEVICES, knownFido, knownSerial, usbId } from './known-devices.js';
-import { usbInfoFor } from './sysfs.js';
+import { pathExists, usbInfoFor } from './sysfs.js';
 
 export interface FoundDevice {
   kind: 'serial' | 'hid' | 'hwrng';
@@ -118,7 +118,7 @@ async function kernelHwrng(sysfs: string, dev: string, warnings: string[]): Prom
     return [];
   }
   const path = join(dev, 'hwrng');
-  if (!(await exists(path))) warnings.push(`kernel hwrng ${kernel.current} is bound but ${path} does not exist`);
+  if (!(await pathExists(path))) warnings.push(`kernel hwrng ${kernel.current} is bound but ${path} does not exist`);
   const quality = kernel.quality === undefined ? '' : `, rng_quality ${kernel.quality}/1024`;
   return [
     {
@@ -154,14 +154,5 @@ async function list(dir: string): Promise<string[]> {
     return (await readdir(dir)).sort();
   } catch {
     return [];
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -19,12 +19,13 @@
  */
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { SimSource } from './sim.js';
 import { SourceError } from './source.js';
+import { pathExists } from './sysfs.js';
 
 export interface SimPtyOptions {
   sim: SimSource;
@@ -140,7 +141,7 @@ export class SimPty {
   async #waitForLink(child: ChildProcess): Promise<void> {
     const deadline = Date.now() + 5000;
     for (;;) {
-      if (await exists(this.path)) return;
+      if (await pathExists(this.path)) return;
       if (child.exitCode !== null || child.signalCode !== null || Date.now() > deadline) {
         throw new Error(`socat did not create ${this.path}: ${this.#stderr.trim() || 'no output'}`);
       }
@@ -183,14 +184,5 @@ export class SimPty {
       stdin.on('drain', done);
       child.on('exit', done);
     });
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path);
-    return true;
-  } catch {
-    return false;
   }
 }

@@ -7,7 +7,7 @@
  * tree.
  */
 
-import { readFile, realpath } from 'node:fs/promises';
+import { access, readFile, realpath } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { usbId } from './known-devices.js';
 
@@ -18,6 +18,16 @@ export interface UsbInfo {
   product?: string;
   /** bcdDevice, the device release number firmware vendors bump (`0200`). */
   firmware?: string;
+}
+
+/** Whether a path (device node, sysfs entry, pty link) exists now. */
+export async function pathExists(path: string): Promise<boolean> {
+  try {
+    await access(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Trimmed contents of a sysfs attribute, or undefined when absent. */

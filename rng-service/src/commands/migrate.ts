@@ -6,7 +6,7 @@
  */
 
 import { resolve } from 'node:path';
-import { openStore, redactLocation } from '../store/open.js';
+import { isPostgresUrl, openStore, redactLocation } from '../store/open.js';
 import { parse, run, UsageError } from './args.js';
 
 const USAGE = 'usage: rngseal migrate --store postgres://owner@host/db | PATH (or RNGSEAL_STORE)';
@@ -17,7 +17,7 @@ export async function migrateCommand(args: string[]): Promise<number> {
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
     const location = values.store ?? process.env.RNGSEAL_STORE;
     if (!location) throw new UsageError('--store is required');
-    const store = openStore(/^postgres(ql)?:\/\//.test(location) ? location : resolve(location));
+    const store = openStore(isPostgresUrl(location) ? location : resolve(location));
     try {
       await store.migrate();
       process.stdout.write(`migrated ${store.kind} store ${redactLocation(location)}\n`);
