@@ -75,14 +75,15 @@ export async function buildApp(services: Services, options: FastifyServerOptions
     await sendProblem(reply, { title: result.status === 401 ? 'Unauthorized' : 'Forbidden', status: result.status, detail: result.detail });
   });
   installProblemHandler(app);
-  app.addHook('onRequest', async (request, reply) => {
-    if (request.headers.host === undefined && request.raw.httpVersion === '1.1') {
-      await sendProblem(reply, { title: 'Invalid request', status: 400, detail: 'host: an HTTP/1.1 request needs a Host header' });
-    }
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, reply, done) => {
+    if (request.headers.host !== undefined || request.raw.httpVersion !== '1.1') return done();
+    sendProblem(reply, { title: 'Invalid request', status: 400, detail: 'host: an HTTP/1.1 request needs a Host header' });
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     const route = request.routeOptions.url ?? 'unmatched';
     services.metrics.latency.observe({ route, method: request.method, status: reply.statusCode }, reply.elapsedTime / 1000);
+    done();
   });
   app.addSchema(problem);
   app.addSchema(record);

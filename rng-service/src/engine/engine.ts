@@ -9,7 +9,7 @@
 import { createHash, createHmac, randomBytes } from 'node:crypto';
 import {
   canonicalize, clientSeedProblem, computeDraws, mappingById, mappingByName, SEED_BYTES, toHex,
-  type Body, type Json, type LogRecord, type Params, type RevealReason,
+  type Body, type Json, type LogRecord, type OutcomeBody, type Params, type RevealReason,
 } from '@rngseal/verifier';
 import type { LogStore, StoredRecord } from '../store/log-store.js';
 import type { EpochBook, EpochState } from './epochs.js';
@@ -34,6 +34,12 @@ export interface EpochRequest {
   expiresIn?: number;
 }
 
+/** An outcome record and its body (the results), so answering it needs no re-parse of the stored text. */
+export interface Outcome {
+  stored: StoredRecord;
+  body: OutcomeBody;
+}
+
 /** HMAC-SHA256 through OpenSSL: the same bytes as the verifier's @noble default, faster here. */
 const nodeMac = (key: Uint8Array, message: Uint8Array): Uint8Array => createHmac('sha256', key).update(message).digest();
 
@@ -41,7 +47,7 @@ const nodeMac = (key: Uint8Array, message: Uint8Array): Uint8Array => createHmac
 export const MAX_REQUEST_COST = 100_000;
 
 export class Engine {
-  #inflight = new Map<string, { digest: string; done: Promise<StoredRecord[]> }>();
+  #inflight = new Map<string, { digest: string; done: Promise<unknown> }>();
 
   constructor(
     private readonly store: LogStore,
@@ -50,7 +56,7 @@ export class Engine {
   ) {}
 
   /** Draws outcomes in an epoch or directly; returns the outcome record. */
-  async outcomes(req: OutcomeRequest): Promise<StoredRecord> {
+  async outcomes(req: OutcomeRequest): Promise<Outcome> {
     const specs = validateDraws(req.draws);
     const clientSeed = req.clientSeed ?? '';
     if (req.epoch !== undefined || req.clientSeed !== undefined) {
@@ -58,22 +64,22 @@ export class Engine {
       if (problem) throw badRequest('clientSeed', req.clientSeed === undefined ? 'is required for epoch outcomes' : problem);
     }
     const digest = digestOf({ op: 'outcomes', epoch: req.epoch ?? null, clientSeed, draws: specs as unknown as Json });
-    const [record] = await this.#once(req.requestId, digest, async () => {
+    return this.#once(req.requestId, digest, async () => {
       if (req.epoch !== undefined) await this.#requireOpen(req.epoch);
-      return this.sequencer.submit((ctx) => {
+      const [appended] = await this.sequencer.submit((ctx) => {
         const body = req.epoch === undefined ? directBody(ctx, req.requestId, clientSeed, specs) : epochBody(ctx, req.epoch, req.requestId, clientSeed, specs);
         return { type: 'outcome', body, requestId: req.requestId, requestDigest: digest };
       });
-    });
-    return record!;
+      return { stored: appended!.stored, body: appended!.record.body as unknown as OutcomeBody };
+    }, async (stored) => ({ stored, body: (JSON.parse(stored.text) as LogRecord).body as unknown as OutcomeBody }));
   }
 
   /** Draws a server seed and appends its commitment. */
   async createEpoch(req: EpochRequest): Promise<StoredRecord> {
     const expiresIn = req.expiresIn ?? null;
     const digest = digestOf({ op: 'epoch', expiresIn });
-    const [commit] = await this.#once(req.requestId, digest, () =>
-      this.sequencer.submit((ctx) => this.#commitBuilt(ctx, req.requestId, digest, expiresIn, null)),
+    const [commit] = await this.#once(req.requestId, digest, async () =>
+      storedOf(await this.sequencer.submit((ctx) => this.#commitBuilt(ctx, req.requestId, digest, expiresIn, null))),
     );
     return commit!;
   }
@@ -84,11 +90,11 @@ export class Engine {
     const digest = digestOf({ op: 'rotate', epoch: epochId, expiresIn });
     return this.#once(req.requestId, digest, async () => {
       await this.#requireOpen(epochId);
-      return this.sequencer.submit((ctx) => {
+      return storedOf(await this.sequencer.submit((ctx) => {
         const reveal = revealBuilt(ctx, epochId, 'rotation');
         const next = { ...ctx, seq: ctx.seq + 1 };
         return [reveal, this.#commitBuilt(next, req.requestId, digest, expiresIn, epochId)];
-      });
+      }));
     }, async (commit) => [await this.#revealOf(epochId), commit]);
   }
 
@@ -144,16 +150,16 @@ export class Engine {
    * same body gets the same records; with another body it gets a 409. The
    * request id's record is the last one appended.
    */
-  async #once(
+  async #once<T>(
     requestId: string,
     digest: string,
-    append: () => Promise<Appended[]>,
-    replay: (stored: StoredRecord) => Promise<StoredRecord[]> = async (s) => [s],
-  ): Promise<StoredRecord[]> {
+    append: () => Promise<T>,
+    replay: (stored: StoredRecord) => Promise<T> = async (s) => [s] as T,
+  ): Promise<T> {
     const inflight = this.#inflight.get(requestId);
     if (inflight) {
       if (inflight.digest !== digest) throw reuse(requestId);
-      return inflight.done;
+      return inflight.done as Promise<T>;
     }
     const done = (async () => {
       const existing = await this.store.byRequest(requestId);
@@ -161,7 +167,7 @@ export class Engine {
         if (existing.requestDigest !== digest) throw reuse(requestId);
         return replay(existing);
       }
-      return (await append()).map((a) => a.stored);
+      return append();
     })();
     this.#inflight.set(requestId, { digest, done });
     try {
@@ -171,6 +177,8 @@ export class Engine {
     }
   }
 }
+
+const storedOf = (appended: Appended[]): StoredRecord[] => appended.map((a) => a.stored);
 
 function reuse(requestId: string): ProblemError {
   return conflict(`requestId ${requestId} was already used with a different request body`, 'requestId');

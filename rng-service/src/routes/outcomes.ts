@@ -6,9 +6,7 @@
  */
 
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import type { LogRecord, OutcomeBody } from '@rngseal/verifier';
-import type { DrawRequest, OutcomeRequest } from '../engine/engine.js';
-import type { StoredRecord } from '../store/log-store.js';
+import type { DrawRequest, Outcome, OutcomeRequest } from '../engine/engine.js';
 import { ProblemError } from '../engine/problem.js';
 import { errorReplies, outcomeBody, outcomeReply, outcomesBody } from './schemas.js';
 
@@ -27,17 +25,16 @@ export async function outcomeRoutes(app: FastifyInstance): Promise<void> {
   // The stored text is the record's canonical JSON, so it is sent as it is
   // (the very bytes that were hashed) instead of being serialized again; the
   // response schema (outcomeReply) still documents it.
-  const reply = (res: FastifyReply, stored: StoredRecord) => {
-    const body = (JSON.parse(stored.text) as LogRecord).body as unknown as OutcomeBody;
+  const reply = (res: FastifyReply, { stored, body }: Outcome) => {
     const results = JSON.stringify(body.draws.map((d) => d.result));
     return res.type('application/json; charset=utf-8').send(`{"record":${stored.text},"results":${results}}`);
   };
-  const count = (stored: StoredRecord, draws: DrawRequest[]) => {
+  const count = (outcome: Outcome, draws: DrawRequest[]) => {
     metrics.outcomes.inc();
     const perMapping = new Map<string, number>();
     for (const d of draws) perMapping.set(d.mapping, (perMapping.get(d.mapping) ?? 0) + 1);
     for (const [mapping, n] of perMapping) metrics.draws.inc({ mapping }, n);
-    return stored;
+    return outcome;
   };
 
   app.post<{ Body: OutcomeRequest }>('/v1/outcomes', {
