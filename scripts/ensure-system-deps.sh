@@ -2,7 +2,8 @@
 # Installs the system tools the test suite checks rngseal against, when they
 # are missing: sqlite3 (tamper tests), openssl and sha256sum (independent
 # crypto checks), socat (serial drivers over a pseudo-terminal), libusb (HID),
-# dieharder (the lab battery wrappers), and the two rngtest builds (FIPS 140-2 cross-checks),
+# dieharder (the lab battery wrappers), chromium (the verifier page, driven headless),
+# and the two rngtest builds (FIPS 140-2 cross-checks),
 # unpacked into .cache/ rather than installed, so no rngd daemon starts and
 # both builds can sit side by side.
 set -euo pipefail
@@ -16,6 +17,7 @@ command -v dpkg-deb >/dev/null || packages+=(dpkg)
 command -v socat >/dev/null || packages+=(socat)
 command -v dieharder >/dev/null || packages+=(dieharder)
 command -v python3 >/dev/null || packages+=(python3)
+command -v chromium >/dev/null || packages+=(chromium)
 # node-hid's binding links libusb; the service loads it lazily, the HID tests need it.
 ldconfig -p 2>/dev/null | grep -q 'libusb-1.0.so.0' || packages+=(libusb-1.0-0)
 

@@ -18,6 +18,7 @@ import { outcomeRoutes } from './routes/outcomes.js';
 import { clientErrorProblem, installProblemHandler, MAX_PARAM_LENGTH, replyWithProblem, sendProblem } from './routes/problem-handler.js';
 import { publicRoutes } from './routes/public.js';
 import { transparencyRoutes } from './routes/transparency.js';
+import { verifyPageRoutes } from './routes/verify-page.js';
 import { problem, record } from './routes/schemas.js';
 import type { Signer } from './signer.js';
 import type { LogStore, Scope } from './store/log-store.js';
@@ -100,5 +101,6 @@ export async function buildApp(services: Services, options: FastifyServerOptions
   await app.register(transparencyRoutes);
   await app.register(adminRoutes);
   await app.register(healthRoutes);
+  await app.register(verifyPageRoutes);
   return app;
 }
