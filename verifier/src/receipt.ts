@@ -47,23 +47,31 @@ export interface ReceiptVerdict extends RoundVerdict {
 
 const MEMBERS = new Set(['version', 'outcome', 'commit', 'reveal', 'checkpoint', 'proofs']);
 
+type KeyInput = string | VerifierKey;
+
 /**
  * Verifies a receipt (object or JSON text) with the log's verifier key
  * (GET /v1/keys `vkey`): its key signs both the checkpoint and the records.
+ * A log whose key was replaced has several: pass them all (one origin), and
+ * each record and the checkpoint may be signed by any of them.
  * @throws VerifyError naming the failed check and record
- * @throws TypeError for a malformed vkey
+ * @throws TypeError for a malformed vkey, or keys of two origins
  */
-export function verifyReceipt(receipt: Receipt | string, vkey: string | VerifierKey, verify: SignatureVerifier = nobleVerify): ReceiptVerdict {
-  const key = typeof vkey === 'string' ? parseVerifierKey(vkey) : vkey;
+export function verifyReceipt(receipt: Receipt | string, vkeys: KeyInput | readonly KeyInput[], verify: SignatureVerifier = nobleVerify): ReceiptVerdict {
+  const keys = (Array.isArray(vkeys) ? vkeys : [vkeys as KeyInput]).map((k) => (typeof k === 'string' ? parseVerifierKey(k) : k));
+  const key = keys[0];
+  if (!key) throw new TypeError('vkey: at least one verifier key is needed');
+  const other = keys.find((k) => k.name !== key.name);
+  if (other) throw new TypeError(`vkey: keys of two logs (${key.name}, ${other.name})`);
   const r = parseReceipt(receipt);
-  const checkpoint = openCheckpoint(r.checkpoint, key, verify);
+  const checkpoint = openCheckpoint(r.checkpoint, keys, verify);
   const records = [r.outcome, r.commit, r.reveal].filter((x): x is LogRecord => x !== undefined && x !== null);
   const included = records.map((record) => {
     checkIncluded(record, r.proofs, checkpoint);
     return `record ${record.seq}: included in the checkpoint of size ${checkpoint.size}`;
   });
   for (const record of records) parseRecord(encodeRecord(record)); // shape: after inclusion, the log signed it
-  const verdict = verifyRound({ outcome: r.outcome, commit: r.commit ?? null, reveal: r.reveal ?? null }, [key.publicKey], verify);
+  const verdict = verifyRound({ outcome: r.outcome, commit: r.commit ?? null, reveal: r.reveal ?? null }, keys.map((k) => k.publicKey), verify);
   const checks = [`checkpoint signed by ${key.name}: ${checkpoint.size} records`, ...included, ...verdict.checks];
   return { ...verdict, checks, checkpoint };
 }
@@ -94,10 +102,11 @@ function parseReceipt(receipt: Receipt | string): Receipt {
   return r as unknown as Receipt;
 }
 
-function openCheckpoint(note: string, key: VerifierKey, verify: SignatureVerifier): Checkpoint {
-  const checkpoint = parseCheckpoint(openNote(note, [key], verify).body);
-  if (checkpoint.origin !== key.name) {
-    throw new VerifyError('CHECKPOINT', `checkpoint origin ${JSON.stringify(checkpoint.origin)} is not the key's log ${JSON.stringify(key.name)}`);
+function openCheckpoint(note: string, keys: VerifierKey[], verify: SignatureVerifier): Checkpoint {
+  const checkpoint = parseCheckpoint(openNote(note, keys, verify).body);
+  const log = keys[0]!.name;
+  if (checkpoint.origin !== log) {
+    throw new VerifyError('CHECKPOINT', `checkpoint origin ${JSON.stringify(checkpoint.origin)} is not the key's log ${JSON.stringify(log)}`);
   }
   return checkpoint;
 }

@@ -13,7 +13,7 @@ import { BUILD_HINT, readVerifyPage } from '../verify-page-file.js';
 import { parse, run, UsageError } from './args.js';
 
 const USAGE = `usage: rngseal verify ROUND.json --key KEY [--key KEY…]
-       rngseal verify RECEIPT.json --key VKEY
+       rngseal verify RECEIPT.json --key VKEY [--key VKEY…]
        rngseal verify --page OUT.html
   ROUND.json: {"outcome": …, "commit": …, "reveal": …} as GET /v1/rounds/{requestId} returns it
               (or one outcome record); - reads standard input
@@ -21,7 +21,7 @@ const USAGE = `usage: rngseal verify ROUND.json --key KEY [--key KEY…]
               and each record's inclusion proof)
   KEY: the operator's Ed25519 public key, hex or base64 (GET /v1/keys publicKey)
   VKEY: the log's verifier key, name+id+key (GET /v1/keys vkey); it checks the
-        checkpoint and the records
+        checkpoint and the records (one per signing key the log has had)
   --page OUT.html: write the verifier page, one self-contained HTML file that
         checks a receipt in a browser, offline (docs/verify-page.md)`;
 
@@ -57,17 +57,19 @@ async function writePage(out: string, withOthers: boolean): Promise<number> {
   return 0;
 }
 
+/** Several --key: a log whose signing key was replaced has one vkey per key, all of one origin. */
 function checkReceipt(receipt: Record<string, unknown>, keys: string[]): RoundVerdict {
-  if (keys.length !== 1 || !keys[0]!.includes('+')) {
-    throw new UsageError('a receipt is checked with one --key: the log\'s verifier key (name+id+key, GET /v1/keys vkey)');
+  if (!keys.every((k) => k.includes('+'))) {
+    throw new UsageError('a receipt is checked with the log\'s verifier keys (--key name+id+key, GET /v1/keys vkey)');
   }
-  let vkey;
+  let vkeys;
   try {
-    vkey = parseVerifierKey(keys[0]!, '--key');
+    vkeys = keys.map((k) => parseVerifierKey(k, '--key'));
+    if (vkeys.some((k) => k.name !== vkeys![0]!.name)) throw new Error('--key: verifier keys of two logs');
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  return verifyReceipt(receipt as never, vkey, opensslVerify);
+  return verifyReceipt(receipt as never, vkeys, opensslVerify);
 }
 
 function report(verdict: RoundVerdict): number {
