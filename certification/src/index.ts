@@ -8,3 +8,4 @@ export * from './nist/pool.js';
 export * from './nist/summary.js';
 export * as outcomes from './outcomes/index.js';
 export * as dieharder from './dieharder/index.js';
+export * as labReport from './report/index.js';

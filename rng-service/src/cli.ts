@@ -24,7 +24,7 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
   verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },
-  certify: { run: certifyCommand, summary: 'run a statistical battery on captured bits (certify nist: SP 800-22 as sts-2.1.2)' },
+  certify: { run: certifyCommand, summary: 'statistical batteries and the lab report (certify nist | outcomes | report)' },
   devices: { run: devicesCommand, summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
   capture: { run: captureCommand, summary: 'write raw, conditioned or outcome data to a file for a test lab' },
   'rng-stream': { run: rngStreamCommand, summary: 'stream raw or conditioned bytes to stdout (the live feed for dieharder)' },

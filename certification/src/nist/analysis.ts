@@ -77,6 +77,16 @@ export function stsRoundTrip(p: number): number {
   return Math.fround(Number(p.toFixed(6)));
 }
 
+/**
+ * SP 800-22 §4.2.1's range of acceptable proportions of passing sequences
+ * for m sequences: p̂ ± 3√(p̂(1−p̂)/m), p̂ = 1 − α.
+ */
+export function acceptableProportion(m: number, alpha: number): { pHat: number; min: number; max: number } {
+  const pHat = 1 - alpha;
+  const half = 3 * Math.sqrt((pHat * alpha) / m);
+  return { pHat, min: pHat - half, max: pHat + half };
+}
+
 function analyseValues(values: number[], alpha: number): SubtestAnalysis {
   const m = values.length;
   let fails = 0;
@@ -89,7 +99,6 @@ function analyseValues(values: number[], alpha: number): SubtestAnalysis {
     if (pos > 9) pos = 9;
     bins[pos]!++;
   }
-  const pHat = 1 - alpha;
   let proportion: ProportionResult;
   if (m === 0) {
     proportion = {
@@ -103,15 +112,15 @@ function analyseValues(values: number[], alpha: number): SubtestAnalysis {
       applicable: false,
     };
   } else {
-    const half = 3 * Math.sqrt((pHat * alpha) / m);
+    const { min, max } = acceptableProportion(m, alpha);
     const passed = m - fails;
-    const minPassCount = Math.trunc((pHat - half) * m);
-    const maxPassCount = Math.trunc((pHat + half) * m);
+    const minPassCount = Math.trunc(min * m);
+    const maxPassCount = Math.trunc(max * m);
     proportion = {
       passed,
       total: m,
-      min: pHat - half,
-      max: pHat + half,
+      min,
+      max,
       minPassCount,
       maxPassCount,
       ok: passed >= minPassCount && passed <= maxPassCount,

@@ -30,6 +30,7 @@ import { universal, type UniversalParams } from './universal.js';
 
 export { checkBits, packBits, parseAsciiBits, stsBinaryBitstreams, stsBinaryStride, unpackBits, type TestResult } from './bits.js';
 export {
+  acceptableProportion,
   analyse,
   formatFinalAnalysisReport,
   stsRoundTrip,

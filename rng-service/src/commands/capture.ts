@@ -30,7 +30,9 @@
  *
  * The output is written to FILE.partial and renamed to FILE when complete;
  * FILE.json (the manifest) records the source, stage, options, counts,
- * rejected blocks and the SHA-256 of FILE.
+ * rejected blocks, the SHA-256 of FILE, start and end time, the command
+ * line and the software identity (what the lab report, docs/lab-report.md,
+ * shows as the run's metadata).
  *
  * Shared with rng-stream.ts: the stage producers (rawBlocks,
  * conditionedChunks), the option parsing and the progress line.
@@ -47,6 +49,7 @@ import { computeDraws, mappingByName, SEED_BYTES, type DrawSpec, type Json, type
 import { EntropyUnavailableError } from '../entropy/entropy.js';
 import { HardwareEntropy } from '../entropy/hardware.js';
 import type { ChannelFailure } from '../entropy/channel.js';
+import { softwareIdentity } from '../software.js';
 import { parse, run, UsageError } from './args.js';
 
 const USAGE = `usage: rngseal capture --source SPEC --stage raw|conditioned|outcomes --out FILE
@@ -118,7 +121,7 @@ export async function captureCommand(args: string[]): Promise<number> {
     const out = values.out;
     if (existsSync(out) && !values.force) throw new UsageError(`${out} exists (use --force to overwrite)`);
     const sources = openSources(values.source, stage);
-    return capture({ stage, sourceText: values.source, sources, options, limit, out });
+    return capture({ stage, sourceText: values.source, sources, options, limit, out, command: ['rngseal', 'capture', ...args] });
   });
 }
 
@@ -129,6 +132,8 @@ interface CaptureJob {
   options: StageOptions;
   limit: { bytes: number } | { count: number; spec: DrawSpec };
   out: string;
+  /** argv as typed, for the manifest. */
+  command: string[];
 }
 
 async function capture(job: CaptureJob): Promise<number> {
@@ -191,10 +196,13 @@ async function capture(job: CaptureJob): Promise<number> {
   }
   await pipeline?.hardware.stop();
   renameSync(partial, job.out);
-  const seconds = (Date.now() - started.getTime()) / 1000;
+  const finished = new Date();
+  const seconds = (finished.getTime() - started.getTime()) / 1000;
   const digest = sha.digest('hex');
   const manifest = {
     tool: 'rngseal capture',
+    command: job.command,
+    software: softwareIdentity(),
     stage: job.stage,
     source: job.sourceText,
     sources: job.sources.map((s) => ({ ...s.identity, sampleBits: s.sampleBits, minEntropy: s.minEntropy })) as unknown as Json[],
@@ -202,6 +210,7 @@ async function capture(job: CaptureJob): Promise<number> {
     bytes: written,
     sha256: digest,
     started: started.toISOString(),
+    finished: finished.toISOString(),
     seconds,
     options: {
       healthAlpha: `2^-${job.options.alphaBits}`,

@@ -8,6 +8,9 @@
  * significant bit of each byte first, every sequence starting on a new
  * 4-byte word (stsBinaryBitstreams); ASCII files as '0'/'1' characters with
  * whitespace skipped.
+ *
+ * `certify outcomes` and `certify report` (the lab report) live in their
+ * own modules; certifyCommand dispatches to them.
  */
 
 import { createHash } from 'node:crypto';
@@ -31,6 +34,9 @@ import {
   type TestName,
 } from '@rngseal/certification';
 import { parse, run, UsageError } from './args.js';
+import { certifyOutcomesCommand } from './certify-outcomes.js';
+import { certifyReportCommand } from './certify-report.js';
+import { softwareIdentity } from '../software.js';
 
 const MAX_BITS = 1_000_000_000;
 const MAX_SEQUENCES = 1_000_000;
@@ -57,7 +63,13 @@ ${wrap(TEST_NAMES, 90, '                 ')}
   --json OUT   per-sequence p-values and verdicts (default: stdout; the report then goes to stderr)
   --html OUT   the same as a self-contained HTML table
   --threads K  worker threads (default: ${availableParallelism()}, this machine's parallelism)
-  Exit status 0 when the battery ran, whatever its verdict; 1 on an error; 2 on a usage error.`;
+  Exit status 0 when the battery ran, whatever its verdict; 1 on an error; 2 on a usage error.
+Also: rngseal certify outcomes --help (outcome-level tests), rngseal certify report --help (the lab report).`;
+
+const SUBCOMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  outcomes: certifyOutcomesCommand,
+  report: certifyReportCommand,
+};
 
 const FLAGS = {
   input: { type: 'string' },
@@ -71,12 +83,14 @@ const FLAGS = {
 } as const;
 
 export async function certifyCommand(args: string[]): Promise<number> {
+  const sub = args[0] === undefined ? undefined : SUBCOMMANDS[args[0]];
+  if (sub) return sub(args.slice(1));
   return run(USAGE, async () => {
     const { values, positionals } = parse(args, FLAGS, true);
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
     const [battery, ...extra] = positionals;
     if (battery === undefined) throw new UsageError('name the battery: rngseal certify nist …');
-    if (battery !== 'nist') throw new UsageError(`unknown battery ${JSON.stringify(battery)} (available: nist)`);
+    if (battery !== 'nist') throw new UsageError(`unknown battery ${JSON.stringify(battery)} (rngseal certify nist, certify outcomes, certify report)`);
     if (extra.length > 0) throw new UsageError(`unexpected argument ${JSON.stringify(extra[0])}`);
 
     if (values.input === undefined) throw new UsageError('--input: required (a file of bits, or - for stdin)');
@@ -114,7 +128,7 @@ export async function certifyCommand(args: string[]): Promise<number> {
     }
 
     const analysis = analyse(perSequence);
-    const summary = summarise(perSequence, { bits: n, analysis, extra: { bitsSha256: sha256 } });
+    const summary = summarise(perSequence, { bits: n, analysis, extra: { bitsSha256: sha256, software: softwareIdentity() } });
     const report = formatFinalAnalysisReport(analysis, values.input) + verdictLine(summary.tests);
     const json = `${compactJson(summary)}\n`;
     if (values.html !== undefined) writeFileSync(values.html, summaryHtml(summary, `NIST SP 800-22: ${values.input}`));
