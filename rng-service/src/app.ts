@@ -7,7 +7,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyServerOptions, type onRequestAsyncHookHandler } from 'fastify';
-import type { Engine } from './engine/engine.js';
+import type { OutcomeApi } from './cluster/router.js';
 import type { Sequencer } from './engine/sequencer.js';
 import type { Entropy } from './entropy/entropy.js';
 import type { Metrics } from './metrics.js';
@@ -38,7 +38,8 @@ export interface Services {
   chain: string;
   transparency: Transparency;
   store: LogStore;
-  engine: Engine;
+  /** The engine of the chain each request belongs to (cluster/router.ts). */
+  engine: OutcomeApi;
   sequencer: Sequencer;
   entropy: Entropy;
   signer: Signer;

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { parseSourceSpec } from '@rngseal/drivers';
 import { canonicalize, isValidKeyName } from '@rngseal/verifier';
+import { SEQUENCE_BITS } from './entropy/self-test-battery.js';
 
 /** The kernel's hardware RNG when this machine has a readable one, else the OS CSPRNG. */
 export function defaultSource(): string {
@@ -52,6 +53,14 @@ export interface Config {
   checkpointEvery: number;
   /** A checkpoint after this many ms when records follow the last one. */
   checkpointMs: number;
+  /** Writer lease time, ms, where instances share a PostgreSQL store (docs/scale.md): a dead writer's chain is taken over after it. */
+  leaseMs: number;
+  /** This instance's id in leases and boot records; default a fresh one per process start. */
+  instance: string | null;
+  /** SP 800-22 self-test of the DRBG output every this many ms; 0: off (docs/entropy.md). */
+  selfTestMs: number;
+  /** Bits per self-test sample: whole 10^6-bit sequences. */
+  selfTestBits: number;
 }
 
 export class ConfigError extends Error {
@@ -73,6 +82,19 @@ const bool = (raw: string, name: string) => {
 const int = (min: number, max: number) => (raw: string, name: string) => {
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${name}: must be an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const intOrOff = (min: number, max: number) => (raw: string, name: string) => {
+  if (raw === '0') return 0;
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < min || n > max) throw new ConfigError(`${name}: must be 0 (off) or an integer from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  return n;
+};
+const multipleOf = (step: number, max: number) => (raw: string, name: string) => {
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < step || n > max || n % step !== 0) {
+    throw new ConfigError(`${name}: must be a multiple of ${step} from ${step} to ${max}, got ${JSON.stringify(raw)}`);
+  }
   return n;
 };
 const oneOf = (values: string[]) => (raw: string, name: string) => {
@@ -113,6 +135,13 @@ const SETTINGS: Record<keyof Config, Setting> = {
   } },
   checkpointEvery: { flag: 'checkpoint-every', env: 'RNGSEAL_CHECKPOINT_EVERY', parse: int(1, 1_000_000_000) },
   checkpointMs: { flag: 'checkpoint-ms', env: 'RNGSEAL_CHECKPOINT_MS', parse: int(10, 86_400_000) },
+  leaseMs: { flag: 'lease-ms', env: 'RNGSEAL_LEASE_MS', parse: int(300, 600_000) },
+  instance: { flag: 'instance', env: 'RNGSEAL_INSTANCE', parse: (raw, name) => {
+    if (!/^[A-Za-z0-9._:-]{1,64}$/.test(raw)) throw new ConfigError(`${name}: 1–64 characters of A-Z a-z 0-9 . _ : -`);
+    return raw;
+  } },
+  selfTestMs: { flag: 'self-test-ms', env: 'RNGSEAL_SELF_TEST_MS', parse: intOrOff(100, 86_400_000) },
+  selfTestBits: { flag: 'self-test-bits', env: 'RNGSEAL_SELF_TEST_BITS', parse: multipleOf(SEQUENCE_BITS, 100 * SEQUENCE_BITS) },
 };
 
 /** Flags accepted by `rngseal serve`, for node:util parseArgs. */
@@ -148,6 +177,10 @@ export function loadConfig(flags: Record<string, string | boolean | undefined>, 
     origin: null,
     checkpointEvery: 1000,
     checkpointMs: 10_000,
+    leaseMs: 10_000,
+    instance: null,
+    selfTestMs: 900_000,
+    selfTestBits: SEQUENCE_BITS,
     ...values,
   } as Config;
 }

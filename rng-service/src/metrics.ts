@@ -3,7 +3,7 @@
  * Prometheus metrics, one registry per service instance.
  */
 
-import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 export class Metrics {
   readonly registry = new Registry();
@@ -39,6 +39,34 @@ export class Metrics {
     name: 'rngseal_health_failures_total',
     help: 'Entropy source health-test failures and disconnects, by source and test',
     labelNames: ['source', 'test'],
+    registers: [this.registry],
+  });
+
+  readonly selfTestRuns = new Counter({
+    name: 'rngseal_self_test_runs_total',
+    help: 'SP 800-22 self-test runs on DRBG output, by result (passed, failed, skipped while entropy is unavailable, error)',
+    labelNames: ['result'],
+    registers: [this.registry],
+  });
+  readonly selfTestFailures = new Counter({
+    name: 'rngseal_self_test_failures_total',
+    help: 'SP 800-22 self-test runs that failed (a good generator fails one run with probability <= 0.01)',
+    registers: [this.registry],
+  });
+  readonly selfTestConsecutiveFailures = new Gauge({
+    name: 'rngseal_self_test_consecutive_failures',
+    help: 'SP 800-22 self-test failures in a row: 1 re-test, 2 alarm, 3 or more play stopped (docs/entropy.md)',
+    registers: [this.registry],
+  });
+  readonly selfTestAlarm = new Gauge({
+    name: 'rngseal_self_test_alarm',
+    help: '1 while the SP 800-22 self-test has failed at least twice in a row, else 0',
+    registers: [this.registry],
+  });
+  readonly selfTestSeconds = new Histogram({
+    name: 'rngseal_self_test_seconds',
+    help: 'Time of one SP 800-22 self-test run on its worker thread',
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
     registers: [this.registry],
   });
 

@@ -192,3 +192,29 @@ describe('PostgreSQL only', () => {
     }
   });
 });
+
+describe('SQLite only: pipelined appends', () => {
+  it('takes batches in call order, refuses one sent behind a batch that fails, and takes fresh ones after', async () => {
+    const h = sqliteHarness();
+    const store = await h.open();
+    expect(store.pipelinesAppends).toBe(true);
+    try {
+      await store.append({ chain: 'p', records: [rec('p', 0)], epochs: [], treeHashes: [] });
+      // Sent together: 1 commits, 2 fails (seq 0 is taken), 3 chains onto 2 and must not commit although it is valid by itself.
+      const results = await Promise.allSettled([
+        store.append({ chain: 'p', records: [rec('p', 1)], epochs: [], treeHashes: [] }),
+        store.append({ chain: 'p', records: [rec('p', 2), rec('p', 0)], epochs: [], treeHashes: [] }),
+        store.append({ chain: 'p', records: [rec('p', 3)], epochs: [], treeHashes: [] }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'rejected']);
+      expect((results[2] as PromiseRejectedResult).reason.message).toMatch(/batch below this one failed/);
+      expect((await store.head('p'))?.seq).toBe(1);
+      expect(await store.record('p', 3)).toBeNull();
+      // The caller reloads its head and goes on: a batch sent after the failure was answered is taken.
+      await store.append({ chain: 'p', records: [rec('p', 2)], epochs: [], treeHashes: [] });
+      expect((await store.head('p'))?.seq).toBe(2);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -23,12 +23,19 @@
  * data directory, log level warn. After the run the store is opened and the
  * outcome records are counted: every 2xx answer must be a stored record.
  *
+ * PostgreSQL phases (postgres-phases.mjs, docs/scale.md), on a fresh
+ * database created next to --pg and dropped after:
+ *   4. pg-single     as 1, on one instance
+ *   5. pg-batched    as 2, on one instance
+ *   6. pg-batched-2  as 2, on two instances at once, and the ratio to one
+ *
  * Options: --duration s (10), --warmup s (3), --connections n (50),
  *          --dir path (parent of the temporary data directory; default the
  *          OS temp dir — put it on the disk you mean to measure),
  *          --cpu-prof dir (write V8 CPU profiles of the server children),
  *          --keep (keep the data directory), --json (also print the figures as JSON),
- *          --phases single,batched,bare (a subset, e.g. to profile one phase).
+ *          --phases single,batched,bare,pg-single,pg-batched,pg-batched-2 (a subset, e.g. to profile one phase),
+ *          --pg postgres://… (a role that may CREATE DATABASE; default RNGSEAL_TEST_PG or root@127.0.0.1:5432/test).
  * Exit code 1 when a phase had errors or non-2xx answers or the store count
  * is short; missed performance targets are reported as MISS, exit code 0.
  */
@@ -42,6 +49,7 @@ import { dirname, join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { PG_PHASES, postgresPhases } from './postgres-phases.mjs';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const SERVICE_DIST = join(ROOT, 'rng-service/dist');
@@ -62,7 +70,10 @@ const { values: opts } = parseArgs({
     'cpu-prof': { type: 'string' },
     keep: { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
-    phases: { type: 'string', default: 'single,batched,bare' },
+    phases: { type: 'string', default: ['single', 'batched', 'bare', ...PG_PHASES].join(',') },
+    pg: { type: 'string', default: process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test' },
+    store: { type: 'string' },
+    key: { type: 'string' },
   },
 });
 
@@ -73,7 +84,8 @@ async function serveService(dataDir) {
   const { loadConfig } = await import(join(SERVICE_DIST, 'config.js'));
   const { startService } = await import(join(SERVICE_DIST, 'service.js'));
   // Flags only: RNGSEAL_* variables of the caller's shell must not leak in.
-  const config = loadConfig({ 'data-dir': dataDir, host: '127.0.0.1', port: '0', 'log-level': 'warn' }, {});
+  const shared = opts.store ? { store: opts.store, ...(opts.key ? { key: opts.key } : {}) } : {}; // PostgreSQL phases
+  const config = loadConfig({ 'data-dir': dataDir, host: '127.0.0.1', port: '0', 'log-level': 'warn', ...shared }, {});
   const service = await startService(config, () => {});
   serveChild(service.url, () => service.stop());
 }
@@ -302,6 +314,14 @@ async function main() {
     await bare.stop();
   }
 
+  const pgRun = PG_PHASES.some((p) => phases.has(p))
+    ? await postgresPhases({
+      adminUrl: opts.pg, phases, Child, load, measure, results, tag, say, keep: opts.keep, serviceDist: SERVICE_DIST,
+      tmp: opts.dir ? resolve(opts.dir) : tmpdir(), draw: DRAW, batchDraws: BATCH_DRAWS, warmup, duration, target: TARGETS.batchedOutcomesPerSec,
+    })
+    : null;
+  if (pgRun && !pgRun.ok) failed = true;
+
   if (!opts.keep) rmSync(dataDir, { recursive: true, force: true });
 
   // --- report
@@ -312,7 +332,7 @@ async function main() {
     table.push([r.phase, fmt(r.reqPerSec), r.phase === 'bare' ? '-' : fmt(r.outcomesPerSec), fmt(r.p50, 1), fmt(r.p99, 1), fmt(r.max, 0), fmt(r.ok), String(r.non2xx), String(r.errors), String(r.timeouts), `${fmt(r.serverCpu * 100)} %`, `${fmt(r.serverElu * 100)} %`, `${fmt(r.clientCpu * 100)} %`]);
   }
   printTable(say, table);
-  say('  (outcomes/s are durable: 2xx answers, each sent only after its SQLite commit, × outcomes per request;');
+  say('  (outcomes/s are durable: 2xx answers, each sent only after its store commit (SQLite or PostgreSQL), × outcomes per request;');
   say('   server CPU counts all threads of the server process, loop busy its main event loop, client CPU the autocannon process)');
 
   if (results.single) {
@@ -326,6 +346,7 @@ async function main() {
   const storeOk = stored.single >= answered.single && stored.batched >= answered.batched;
   if (!storeOk) failed = true;
   say(`  outcome records stored: single ${fmt(stored.single)} (≥ ${fmt(answered.single)} measured 2xx), batched ${fmt(stored.batched)} (≥ ${fmt(answered.batched)}) → ${storeOk ? 'ok' : 'SHORT'}`);
+  pgRun?.report(say, fmt);
 
   const { single: s1, batched: b1, bare: b0 } = results;
   const ratio = s1 && b0 ? s1.reqPerSec / b0.reqPerSec : null;
@@ -335,6 +356,7 @@ async function main() {
   if (b1) say(`  batched durable outcomes/s ≥ ${fmt(TARGETS.batchedOutcomesPerSec)}: ${fmt(b1.outcomesPerSec)}  ${verdict(b1.outcomesPerSec >= TARGETS.batchedOutcomesPerSec)}`);
   if (ratio !== null) say(`  single req/s ÷ bare req/s ≥ ${TARGETS.ratio}: ${fmt(s1.reqPerSec)} ÷ ${fmt(b0.reqPerSec)} = ${ratio.toFixed(2)}  ${verdict(ratio >= TARGETS.ratio)}`);
   if (s1) say(`  single-outcome p99 ≤ ${TARGETS.p99Ms} ms: ${fmt(s1.p99, 1)} ms  ${verdict(s1.p99 <= TARGETS.p99Ms)}`);
+  pgRun?.targets(say, fmt, verdict);
   say(`  no errors, no non-2xx, every 2xx stored: ${verdict(!failed)}`);
   if (opts.json) say(JSON.stringify({ results, ratio, stored, targets: TARGETS }));
   return failed ? 1 : 0;

@@ -16,6 +16,19 @@ export interface BootBody {
   sources: Json[];
   /** Hex of the raw Ed25519 public key that signs from here on. */
   publicKey: string;
+  /** Where instances share the log's store: who writes the chain from here on (docs/scale.md). */
+  writer?: BootWriter;
+}
+
+export interface BootWriter {
+  /** The writing instance's id. */
+  instance: string;
+  /** Fencing token of its writer lease on the chain: greater than every earlier writer's. */
+  lease: number;
+  /** The instance that held the lease before, or null for a new chain. */
+  previous: string | null;
+  /** start: its own chain at process start; takeover: a chain whose writer's lease expired; resume: its own chain again after losing the lease. */
+  reason: 'start' | 'takeover' | 'resume';
 }
 
 export interface CommitBody {
@@ -47,4 +60,28 @@ export interface RevealBody {
   reason: RevealReason;
   /** Nonces used in the epoch: outcomes carried nonces 0 … nonces−1. */
   nonces: number;
+}
+
+export type SelfTestPolicyState = 'ok' | 'retest' | 'alarm' | 'closed';
+
+/**
+ * A `health` record of the service's periodic SP 800-22 self-test of its
+ * DRBG output (docs/entropy.md, docs/PROTOCOL.md §4 health). Fractions are
+ * fixed-point integers scaled by 10^6; `status` is "failed" exactly when some
+ * p-value is below `threshold`.
+ */
+export interface SelfTestBody {
+  source: 'drbg';
+  test: 'SP800-22';
+  status: 'passed' | 'failed';
+  detail: string;
+  sample: { bits: number; sequences: number };
+  /** α · 10^6: the bound on a good generator failing one run. */
+  alpha: number;
+  /** ⌊α · 10^6 / m⌋ for m p-values in all. */
+  threshold: number;
+  /** ⌊p · 10^6⌋ per test name, sequence after sequence. */
+  pValues: { [test: string]: number[] };
+  /** The re-test policy after this run. */
+  policy: { state: SelfTestPolicyState; consecutiveFailures: number };
 }

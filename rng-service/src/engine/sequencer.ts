@@ -5,9 +5,12 @@
  * seq order, and commits them in one store transaction (group commit).
  *
  * Two batches overlap: while one is being appended (waiting for the disk),
- * the next is built and signed on top of it (the tip). It is appended only
- * after the one below it committed, and rejected with it if that failed,
- * so store.append is still called one batch at a time, in seq order.
+ * the next is built and signed on top of it (the tip). A store that
+ * pipelines appends (SQLite's writer thread) takes it as soon as it is
+ * signed, queued behind the one below, and refuses it if that one fails;
+ * any other store gets it only after the one below committed. Either way
+ * batches reach the store in seq order, and one chained onto a failed
+ * batch is never committed.
  *
  * Crash ordering, step by step:
  *  1. build + hash in seq order, then sign the batch (on a signing thread),
@@ -28,14 +31,22 @@
  * it is durable, and signs a root read back from the stored tree, after
  * proving that tree consistent with the last signed checkpoint. So the log
  * never signs a root for records it could lose, nor two histories.
+ *
+ * Where several instances share a store (docs/scale.md), the sequencer
+ * writes under a lease (writeUnder): every append carries its fence, which
+ * the store checks in the append's transaction. A refused fence steps the
+ * sequencer down: queued and later jobs fail (503), and the append is never
+ * retried. A batch that hit request ids another instance committed first
+ * fails only those jobs (their retry finds the other record); the others
+ * were never acknowledged, and are built again on the reloaded head.
  */
 
 import { createHash } from 'node:crypto';
 import { canonicalize, GENESIS_PREV, RECORD_VERSION, signingMessage, type Body, type LogRecord, type RecordType } from '@rngseal/verifier';
 import type { Entropy } from '../entropy/entropy.js';
 import type { Signer } from '../signer.js';
-import type { EpochRow, LogStore, StoredRecord, TreeHash } from '../store/log-store.js';
-import { StoreUnavailableError } from '../store/log-store.js';
+import type { EpochRow, Fence, LogStore, StoredRecord, TreeHash } from '../store/log-store.js';
+import { FencedError, RequestIdTakenError, StoreUnavailableError } from '../store/log-store.js';
 import { TreeFrontier } from '../tlog/frontier.js';
 import { checkpointState, signableRoot, type CheckpointState } from '../tlog/signable-root.js';
 import { storeHashReader } from '../tlog/store-reader.js';
@@ -116,6 +127,10 @@ export interface SequencerEvents {
   onBatch?: (records: number, ms: number) => void;
   /** A checkpoint the sequencer queued by itself failed (a requested one rejects its promise instead). */
   onCheckpointError?: (err: unknown) => void;
+  /** The store refused this writer's lease: the sequencer stepped down. */
+  onFenced?: (err: FencedError) => void;
+  /** A batch hit request ids another writer committed: `failed` jobs answer with its records, `requeued` are built again. */
+  onRequestIdTaken?: (failed: number, requeued: number) => void;
 }
 
 export class Sequencer {
@@ -139,6 +154,14 @@ export class Sequencer {
   #checkpointWaiting: { job: Job; done: Promise<Appended | null>; requested: boolean } | null = null;
   /** A checkpoint was refused: the record count no longer queues one, only checkpoint() does. */
   #checkpointFailed = false;
+  /** Failed appends so far: a batch prepared before a failure chains onto records that are not there. */
+  #failures = 0;
+  /** The last failure spared the jobs built above it (request ids taken elsewhere): they are queued again. */
+  #requeueAbove = false;
+  /** The lease appends carry (stores with leases). */
+  #fence: Fence | null = null;
+  /** Set once the store refused the fence: nothing is written until writeUnder(). */
+  #fenced: FencedError | null = null;
 
   constructor(
     readonly chain: string,
@@ -167,6 +190,7 @@ export class Sequencer {
   checkpoint(): Promise<Appended | null> {
     if (!this.checkpoints) return Promise.reject(new Error('checkpoints are not configured'));
     if (this.#closed) return Promise.reject(new StoreUnavailableError('the service is shutting down'));
+    if (this.#fenced) return Promise.reject(this.#fenced);
     this.#checkpointFailed = false;
     return this.#queueCheckpoint(true);
   }
@@ -174,6 +198,7 @@ export class Sequencer {
   /** Appends the builder's records; resolves only once they are durable. */
   submit(build: Builder): Promise<Appended[]> {
     if (this.#closed) return Promise.reject(new StoreUnavailableError('the service is shutting down'));
+    if (this.#fenced) return Promise.reject(this.#fenced);
     return new Promise((resolve, reject) => {
       this.#queue.push({ build, resolve, reject });
       this.#kick();
@@ -203,6 +228,42 @@ export class Sequencer {
     this.#stale = false;
   }
 
+  /**
+   * Appends from now on under `fence`, once the appends of an earlier lease
+   * have ended. The chain is reloaded first (another writer may have
+   * extended it), and `first` (the boot record of this run) is appended
+   * before any other job. Resolves once `first` is durable.
+   */
+  async writeUnder(fence: Fence, first: Builder): Promise<Appended[]> {
+    while (this.#running) await this.#running;
+    this.#fence = fence;
+    this.#fenced = null;
+    this.#stale = true;
+    if (this.#closed) return Promise.reject(new StoreUnavailableError('the service is shutting down'));
+    return new Promise((resolve, reject) => {
+      this.#queue.unshift({ build: first, resolve, reject });
+      this.#kick();
+    });
+  }
+
+  /**
+   * Stops writing the chain: its lease was taken over or expired. Queued
+   * jobs fail with `err` (503), and so does every submit until writeUnder();
+   * an append under way ends as the store's fence check decides.
+   */
+  stepDown(err: FencedError): void {
+    if (this.#fenced) return;
+    this.#fenced = err;
+    this.#stale = true;
+    for (const job of this.#queue.splice(0)) job.reject(err);
+    this.events.onFenced?.(err);
+  }
+
+  /** The refusal that stepped the sequencer down, while it writes nothing. */
+  get fenced(): FencedError | null {
+    return this.#fenced;
+  }
+
   /** Stops taking work and waits for the queue to drain. */
   async close(): Promise<void> {
     this.#closed = true;
@@ -210,12 +271,11 @@ export class Sequencer {
   }
 
   async #drain(): Promise<void> {
-    /** The append under way; resolves true once committed, false if it failed. */
-    let appending: Promise<boolean> | null = null;
-    while (this.#queue.length > 0 || appending) {
-      if (appending && (this.#queue.length === 0 || this.#stale || this.#queue[0]!.barrier)) {
-        await appending;
-        appending = null;
+    /** Appends under way, oldest first; each resolves true once committed, false if it failed. */
+    const appending: Array<Promise<boolean>> = [];
+    while (this.#queue.length > 0 || appending.length > 0) {
+      if (appending.length > 0 && (this.#queue.length === 0 || this.#stale || this.#queue[0]!.barrier || appending.length > 1)) {
+        await appending.shift();
         continue;
       }
       const jobs = this.#take();
@@ -226,14 +286,18 @@ export class Sequencer {
         for (const job of jobs) job.reject(err);
         continue;
       }
+      const failures = this.#failures;
       const prepared = await this.#prepare(jobs);
-      if (appending && !(await appending)) {
-        // The batch below failed: this one chains onto records that do not exist.
-        for (const d of prepared?.done ?? []) d.job.reject(new StoreUnavailableError('store append failed'));
-        appending = null;
+      if (!prepared) continue;
+      // A store that pipelines takes this batch now, behind the one below, and refuses it if that one fails;
+      // any other store gets it once the one below has committed.
+      if (!this.store.pipelinesAppends) while (appending.length > 0) await appending.shift();
+      if (this.#failures !== failures) {
+        // A batch below failed: this one chains onto records that do not exist.
+        this.#failAbove(prepared.done.map((d) => d.job));
         continue;
       }
-      appending = prepared ? this.#append(prepared) : null;
+      appending.push(this.#append(prepared));
     }
   }
 
@@ -423,11 +487,16 @@ export class Sequencer {
     const stored = done.flatMap((d) => d.records.map((r) => r.stored));
     const epochRows: EpochRow[] = [...staged.values()].map((e) => this.epochs.toRow(e));
     try {
-      await this.store.append({ chain: this.chain, records: stored, epochs: epochRows, treeHashes });
+      if (this.#fenced) throw this.#fenced;
+      await this.store.append({ chain: this.chain, records: stored, epochs: epochRows, treeHashes, fence: this.#fence ?? undefined });
     } catch (err) {
+      this.#failures++;
       this.#stale = true;
       this.#tip = this.#head;
       this.#appendingStaged = new Map();
+      this.#requeueAbove = err instanceof RequestIdTakenError && this.#requeueSpared(done, err);
+      if (this.#requeueAbove) return false;
+      if (err instanceof FencedError) this.stepDown(err);
       const failure = err instanceof StoreUnavailableError ? err : new StoreUnavailableError('store append failed', { cause: err });
       for (const d of done) d.job.reject(failure);
       return false;
@@ -439,6 +508,28 @@ export class Sequencer {
     this.events.onBatch?.(stored.length, performance.now() - started);
     for (const d of done) d.job.resolve(d.records);
     return true;
+  }
+
+  /**
+   * Fails the jobs whose request id another writer committed, and queues the
+   * others again (never acknowledged, they are built anew on the reloaded
+   * head). False when the refusal names none of the batch's jobs.
+   */
+  #requeueSpared(done: Prepared['done'], err: RequestIdTakenError): boolean {
+    const taken = new Set(err.requestIds);
+    const hit = (d: Prepared['done'][number]) => d.records.some((r) => r.stored.requestId !== null && taken.has(r.stored.requestId));
+    const spared = done.filter((d) => !hit(d));
+    if (spared.length === done.length) return false;
+    for (const d of done) if (hit(d)) d.job.reject(err);
+    this.#queue.unshift(...spared.map((d) => d.job));
+    this.events.onRequestIdTaken?.(done.length - spared.length, spared.length);
+    return true;
+  }
+
+  /** The jobs of a batch built on one that failed: queued again when that failure spared them, else failed. */
+  #failAbove(jobs: Job[]): void {
+    if (this.#requeueAbove && !this.#fenced) this.#queue.unshift(...jobs);
+    else for (const job of jobs) job.reject(this.#fenced ?? new StoreUnavailableError('store append failed'));
   }
 
   #context(head: Head | null, staged: Map<string, EpochState>, time: number): BuildContext {

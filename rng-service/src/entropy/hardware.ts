@@ -66,7 +66,7 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
 
   draw(n: number): Uint8Array {
     this.#requireHealthy();
-    if (!this.#seeded || this.#draws >= this.#reseedCount || Date.now() - this.#seededAt >= this.#reseedMs) this.reseed();
+    if (this.#reseedDue()) this.reseed();
     this.#draws++;
     if (n > OUTPUT_BUFFER) return generateBytes(this.#drbg, n);
     // One generate call per 4 KiB instead of per draw: the output is used once, in order, and
@@ -79,6 +79,22 @@ export class HardwareEntropy extends EventEmitter<HardwareEvents> implements Ent
     this.#buffer.fill(0, this.#offset, this.#offset + n);
     this.#offset += n;
     return out;
+  }
+
+  /**
+   * Fresh output of the same DRBG for the statistical self-test
+   * (self-test.ts), from generate calls of its own: bypassing the draw
+   * buffer, so no byte of a sample is ever served to the engine.
+   * @throws EntropyUnavailableError
+   */
+  selfTestSample(n: number): Uint8Array {
+    this.#requireHealthy();
+    if (this.#reseedDue()) this.reseed();
+    return generateBytes(this.#drbg, n);
+  }
+
+  #reseedDue(): boolean {
+    return !this.#seeded || this.#draws >= this.#reseedCount || Date.now() - this.#seededAt >= this.#reseedMs;
   }
 
   /** Discards buffered output: after a reseed or a failure, nothing from the old state is served. */

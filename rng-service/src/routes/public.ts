@@ -1,14 +1,16 @@
 /**
  * @module routes/public
  * Read-only, unauthenticated views of the log for players and auditors:
- * keys (with the checkpoint verifier key), head, one record, one round, and
- * NDJSON export of a seq range.
+ * the chains, keys (with the checkpoint verifier key), head, one record,
+ * one round, and NDJSON export of a seq range. Every chain in the store is
+ * readable on every instance (`?chain=`, default this instance's own).
  * Records are served as their exact stored bytes.
  */
 
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { formatVerifierKey, fromHex, type BootBody, type LogRecord, type OutcomeBody } from '@rngseal/verifier';
+import { chainOrigin } from '../cluster/origin.js';
 import { notFound } from '../engine/problem.js';
 import type { LogStore, StoredRecord } from '../store/log-store.js';
 import { REQUEST_ID } from './schemas.js';
@@ -24,26 +26,30 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
 
   app.get<{ Querystring: { chain?: string } }>('/v1/keys', {
     schema: {
-      summary: "Public keys that signed this chain (from its boot records), with each key's checkpoint verifier key (vkey) on this service's chain",
+      summary: "Public keys that signed a chain (from its boot records), with each key's checkpoint verifier key (vkey) under the chain's origin",
       querystring: chainQuery,
     },
   }, async (request) => {
     const chain = chainOf(request.query);
     const keys = await publicKeys(store, chain);
-    if (chain !== app.services.chain) return keys;
-    const { origin } = app.services.transparency;
+    const origin = chain === app.services.chain ? app.services.transparency.origin : await chainOrigin(store, chain);
+    if (origin === null) return keys;
     return keys.map((k) => ({ ...k, vkey: formatVerifierKey(origin, fromHex(k.publicKey)) }));
+  });
+
+  app.get('/v1/chains', {
+    schema: { summary: "Every chain in the store: its head, and the instance holding its writer lease (null when none or on SQLite)" },
+  }, async () => {
+    const leases = new Map(((await store.leases?.list()) ?? []).map((l) => [l.chain, l]));
+    return Promise.all((await store.chains()).map(async (chain) => {
+      const lease = leases.get(chain);
+      return { ...(await headOf(store, chain)), writer: lease && lease.remainingMs > 0 ? lease.holder : null };
+    }));
   });
 
   app.get<{ Querystring: { chain?: string } }>('/v1/head', {
     schema: { summary: 'The latest record of a chain', querystring: chainQuery },
-  }, async (request) => {
-    const chain = chainOf(request.query);
-    const head = await store.head(chain);
-    if (!head) throw notFound(`chain ${chain}`);
-    const record = JSON.parse(head.text) as LogRecord;
-    return { chain, seq: head.seq, hash: head.hash, time: record.time };
-  });
+  }, async (request) => headOf(store, chainOf(request.query)));
 
   app.get<{ Params: { seq: string }; Querystring: { chain?: string } }>('/v1/records/:seq', {
     schema: { summary: 'One record by seq', params: { type: 'object', properties: { seq: SEQ } }, querystring: chainQuery },
@@ -68,6 +74,12 @@ export async function publicRoutes(app: FastifyInstance): Promise<void> {
     const to = Number(request.query.to ?? Number.MAX_SAFE_INTEGER);
     return reply.type('application/x-ndjson').send(Readable.from(exportLines(store, chain, from, to)));
   });
+}
+
+async function headOf(store: LogStore, chain: string): Promise<{ chain: string; seq: number; hash: string; time: number }> {
+  const head = await store.head(chain);
+  if (!head) throw notFound(`chain ${chain}`);
+  return { chain, seq: head.seq, hash: head.hash, time: (JSON.parse(head.text) as LogRecord).time };
 }
 
 async function* exportLines(store: LogStore, chain: string, from: number, to: number): AsyncGenerator<string> {

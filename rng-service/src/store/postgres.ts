@@ -7,13 +7,17 @@
  * on, so a COMMIT that returned is durable.
  *
  * Migrations take a transaction-scoped advisory lock, so instances starting
- * at the same moment apply each migration once.
+ * at the same moment apply each migration once. Only a role that may change
+ * the schema (its owner) migrates; the service's restricted role
+ * (postgres-roles.ts) only checks the version and its grants.
  */
 
 import pg from 'pg';
 import type { RecordType } from '@rngseal/verifier';
 import type { AppendBatch, EpochRow, LogStore, StoredRecord, TokenRow } from './log-store.js';
-import { StoreUnavailableError } from './log-store.js';
+import { FencedError, RequestIdTakenError, StoreUnavailableError } from './log-store.js';
+import { FENCE_CHECK, LEASES_MIGRATION, PostgresLeases } from './postgres-leases.js';
+import { grantServiceRole, missingPrivileges, PostgresSetupError } from './postgres-roles.js';
 import { RECORD_COLUMNS, toEpoch, toRecord, toToken, type EpochDbRow, type RecordRow, type TokenDbRow } from './rows.js';
 
 const MIGRATION_LOCK = 0x726e6773; // "rngs"
@@ -69,6 +73,8 @@ const MIGRATIONS = [
      FOR EACH ROW EXECUTE FUNCTION rngseal_tree_append_only();
    CREATE TRIGGER tree_hashes_no_truncate BEFORE TRUNCATE ON tree_hashes
      FOR EACH STATEMENT EXECUTE FUNCTION rngseal_tree_append_only();`,
+  // One writer per chain across instances: leases with fencing tokens (postgres-leases.ts, docs/scale.md).
+  LEASES_MIGRATION,
 ];
 
 // BIGINT arrives as a string by default; every value here is below 2^53.
@@ -79,6 +85,7 @@ const types = {
 
 export class PostgresStore implements LogStore {
   readonly kind = 'postgres';
+  readonly leases = new PostgresLeases((sql, args) => this.#query(sql, args));
   readonly #pool: pg.Pool;
   readonly #where: string;
 
@@ -97,7 +104,60 @@ export class PostgresStore implements LogStore {
     this.#pool.on('error', () => {});
   }
 
+  /**
+   * Brings the schema to this rngseal's version, or checks that it is there.
+   * A current schema costs two reads and no DDL, so the service can run as
+   * a role without DDL rights (store/postgres-roles.ts); a schema behind
+   * is migrated only by a role that may (the owner), and refused otherwise.
+   * @throws PostgresSetupError naming what to run
+   */
   async migrate(): Promise<void> {
+    const { version, mayMigrate, user } = await this.#schemaState();
+    if (version > MIGRATIONS.length) {
+      throw new PostgresSetupError(`postgres ${this.#where}: the schema is at version ${version}, newer than this rngseal's ${MIGRATIONS.length}: upgrade rngseal`);
+    }
+    if (version < MIGRATIONS.length) {
+      if (!mayMigrate) {
+        throw new PostgresSetupError(
+          `postgres ${this.#where}: the schema is at version ${version}, this rngseal needs ${MIGRATIONS.length}, and role ${user} may not change it: ` +
+            `run rngseal migrate --store postgres://OWNER@… --grant ${user} as the owner`,
+        );
+      }
+      await this.#applyMigrations();
+    }
+    const missing = await missingPrivileges((sql, args) => this.#query(sql, args));
+    if (missing.length > 0) throw this.#notGranted(user, missing);
+  }
+
+  /**
+   * Gives `role` exactly what the service needs (SERVICE_GRANTS) on this
+   * schema's tables. Run as the owner, after migrate().
+   */
+  async grantService(role: string): Promise<void> {
+    await this.#tx((c) => grantServiceRole(async (sql, args) => (await c.query(sql, args)).rows, role));
+  }
+
+  /** The schema version, read without DDL, and whether this role could migrate it. */
+  async #schemaState(): Promise<{ version: number; mayMigrate: boolean; user: string }> {
+    const [state] = await this.#query<{ present: boolean; readable: boolean; may_migrate: boolean; user: string }>(
+      `SELECT to_regclass('schema_version') IS NOT NULL AS present, current_user AS user,
+         to_regclass('schema_version') IS NOT NULL AND has_table_privilege('schema_version', 'SELECT') AS readable,
+         CASE WHEN to_regclass('schema_version') IS NULL
+           THEN COALESCE(has_schema_privilege(current_schema(), 'CREATE'), has_database_privilege(current_database(), 'CREATE'))
+           ELSE pg_has_role((SELECT relowner FROM pg_class WHERE oid = to_regclass('schema_version')), 'USAGE')
+         END AS may_migrate`,
+    );
+    const { present, readable, may_migrate: mayMigrate, user } = state!;
+    if (present && !readable) throw this.#notGranted(user, ['schema_version SELECT']);
+    const version = present ? ((await this.#query<{ v: number | null }>('SELECT MAX(version) AS v FROM schema_version'))[0]?.v ?? 0) : 0;
+    return { version, mayMigrate, user };
+  }
+
+  #notGranted(user: string, missing: string[]): PostgresSetupError {
+    return new PostgresSetupError(`postgres ${this.#where}: role ${user} lacks ${missing.join(', ')}: run rngseal migrate --store postgres://OWNER@… --grant ${user} as the owner`);
+  }
+
+  async #applyMigrations(): Promise<void> {
     await this.#tx(async (c) => {
       await c.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       if (this.schema) await c.query(`CREATE SCHEMA IF NOT EXISTS ${quoteIdent(this.schema)}`);
@@ -111,9 +171,31 @@ export class PostgresStore implements LogStore {
     });
   }
 
+  /**
+   * One transaction: the fence check first (a writer whose lease was taken
+   * over or expired appends nothing: FencedError), then the rows. A
+   * request id another instance committed first fails only its own records
+   * (RequestIdTakenError names them); nothing of the batch is written.
+   */
   async append(batch: AppendBatch): Promise<void> {
+    try {
+      await this.#appendTx(batch);
+    } catch (err) {
+      const cause = (err as Error).cause;
+      if (cause instanceof FencedError) throw cause;
+      if (isRequestIdViolation(cause)) throw await this.#requestIdsTaken(batch.records, err as Error);
+      throw err;
+    }
+  }
+
+  async #appendTx(batch: AppendBatch): Promise<void> {
     const r = batch.records;
+    const fence = batch.fence;
     await this.#tx(async (c) => {
+      if (fence) {
+        const held = await c.query(FENCE_CHECK, [batch.chain, fence.holder, fence.token, String(fence.ms)]);
+        if (held.rowCount === 0) throw new FencedError(batch.chain, fence.token);
+      }
       await c.query(
         `INSERT INTO records (${RECORD_COLUMNS})
          SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
@@ -133,6 +215,13 @@ export class PostgresStore implements LogStore {
         );
       }
     });
+  }
+
+  /** The batch's request ids that are now in the store: committed by another writer, since this batch rolled back. */
+  async #requestIdsTaken(records: StoredRecord[], failure: Error): Promise<Error> {
+    const ids = records.flatMap((x) => (x.requestId === null ? [] : [x.requestId]));
+    const taken = await this.#query<{ request_id: string }>('SELECT request_id FROM records WHERE request_id = ANY($1::text[])', [ids]);
+    return taken.length > 0 ? new RequestIdTakenError(taken.map((t) => t.request_id)) : failure;
   }
 
   async head(chain: string): Promise<StoredRecord | null> {
@@ -172,7 +261,15 @@ export class PostgresStore implements LogStore {
   }
 
   async chains(): Promise<string[]> {
-    return (await this.#query<{ chain: string }>('SELECT DISTINCT chain FROM records ORDER BY chain')).map((r) => r.chain);
+    // A skip scan of the primary key: one index probe per chain, not a pass over every record.
+    const rows = await this.#query<{ chain: string }>(
+      `WITH RECURSIVE c(chain) AS (
+         (SELECT chain FROM records ORDER BY chain LIMIT 1)
+         UNION ALL
+         SELECT (SELECT chain FROM records WHERE chain > c.chain ORDER BY chain LIMIT 1) FROM c WHERE c.chain IS NOT NULL
+       ) SELECT chain FROM c WHERE chain IS NOT NULL`,
+    );
+    return rows.map((r) => r.chain);
   }
 
   async epoch(id: string): Promise<EpochRow | null> {
@@ -241,17 +338,31 @@ export class PostgresStore implements LogStore {
     } catch (err) {
       throw unavailable(err, this.#where);
     }
+    // A checked-out client has no pool listener: a connection dropped between
+    // two statements (server restart) would otherwise be an uncaught 'error'
+    // that ends the process. The statement under way fails on its own.
+    let broken: Error | undefined;
+    const onError = (err: Error) => void (broken ??= err);
+    client.on('error', onError);
     try {
       await client.query('BEGIN');
       await body(client);
       await client.query('COMMIT');
     } catch (err) {
+      broken ??= err as Error;
       await client.query('ROLLBACK').catch(() => {});
       throw unavailable(err, this.#where);
     } finally {
-      client.release();
+      client.off('error', onError);
+      client.release(broken); // a client whose transaction failed is discarded, not reused
     }
   }
+}
+
+/** The unique index on request_id refused a row: another writer committed that request id first. */
+function isRequestIdViolation(err: unknown): boolean {
+  const e = err as { code?: string; constraint?: string } | undefined;
+  return e?.code === '23505' && e.constraint === 'records_request';
 }
 
 /** Connection and server errors become StoreUnavailableError; the message never carries the connection string. */

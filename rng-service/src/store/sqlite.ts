@@ -7,7 +7,9 @@
  * thread; appends (one batch per transaction, ending in the WAL fsync) run
  * on a writer thread with its own connection, so the event loop keeps
  * taking requests while a commit waits for the disk: that wait is what
- * lets the next group commit fill up. append() resolves only after the
+ * lets the next group commit fill up. The next batch may be sent while one
+ * is committing (pipelinesAppends): the writer applies them in order and
+ * refuses a batch sent behind one that failed. append() resolves only after the
  * writer's COMMIT returned, and in WAL mode a commit becomes visible to the
  * reading connection only after its fsync, so reads never see a record that
  * is not durable.
@@ -98,9 +100,17 @@ const append = db.transaction((batch) => {
   const tree = Buffer.from(batch.treePacked.buffer, batch.treePacked.byteOffset, batch.treePacked.byteLength);
   batch.treeIndexes.forEach((index, i) => insertTreeHash.run(batch.chain, index, tree.subarray(32 * i, 32 * (i + 1))));
 });
+// The last append that failed or was refused: a batch sent behind it chains onto records that are not there.
+let broken = -1;
 parentPort.on('message', (msg) => {
   try {
-    if (msg.op === 'append') append.immediate(msg.batch);
+    if (msg.op === 'append' && msg.after === broken) {
+      broken = msg.id;
+      throw new Error('the batch below this one failed');
+    }
+    if (msg.op === 'append') {
+      try { append.immediate(msg.batch); } catch (err) { broken = msg.id; throw err; }
+    }
     else if (msg.op === 'writable') { db.prepare('BEGIN IMMEDIATE').run(); db.prepare('ROLLBACK').run(); }
     else if (msg.op === 'close') { db.close(); parentPort.postMessage({ id: msg.id, ok: true }); parentPort.close(); return; }
     parentPort.postMessage({ id: msg.id, ok: true });
@@ -112,7 +122,8 @@ parentPort.postMessage({ ready: true });
 `;
 
 type PackedBatch = Omit<AppendBatch, 'treeHashes'> & { treeIndexes: number[]; treePacked: Uint8Array };
-type WriterOp = { op: 'append'; batch: PackedBatch } | { op: 'writable' } | { op: 'close' };
+/** `after`: the id of the append still pending when this one was sent, which it chains onto. */
+type WriterOp = { op: 'append'; batch: PackedBatch; after: number | null } | { op: 'writable' } | { op: 'close' };
 
 class WriterError extends Error {
   constructor(message: string, readonly code?: string) {
@@ -126,6 +137,8 @@ class Writer {
   readonly #pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
   #nextId = 0;
   #dead: Error | null = null;
+  /** Id of the last append sent and not yet answered. */
+  #lastAppend: number | null = null;
 
   constructor(path: string) {
     const source = new URL(`data:text/javascript,${encodeURIComponent(WRITER_SOURCE)}`);
@@ -162,16 +175,31 @@ class Writer {
     });
   }
 
+  /** Sends a batch at once, behind the append still pending (if any), which it then depends on. */
+  append(batch: PackedBatch): Promise<void> {
+    const after = this.#lastAppend;
+    const id = this.#nextId;
+    this.#lastAppend = id;
+    const done = this.request({ op: 'append', batch, after });
+    const settled = () => {
+      if (this.#lastAppend === id) this.#lastAppend = null;
+    };
+    done.then(settled, settled);
+    return done;
+  }
+
   async close(): Promise<void> {
     if (this.#dead) return;
     const exited = new Promise((resolve) => this.#worker.once('exit', resolve));
     await this.request({ op: 'close' }).catch(() => undefined);
+    this.#worker.ref(); // answered means unref'd: without this the process may end before close() resolves
     await exited;
   }
 }
 
 export class SqliteStore implements LogStore {
   readonly kind = 'sqlite';
+  readonly pipelinesAppends = true;
   readonly #db: Database.Database;
   #writer: Writer | null = null;
   readonly #statements = new Map<string, Database.Statement>();
@@ -191,10 +219,10 @@ export class SqliteStore implements LogStore {
   }
 
   /** The writer thread, started on first use and again after it died. */
-  #write(op: WriterOp): Promise<void> {
-    if (!this.#db.open) return Promise.reject(new StoreUnavailableError('sqlite store is closed'));
+  #writerThread(): Writer {
+    if (!this.#db.open) throw new StoreUnavailableError('sqlite store is closed');
     if (!this.#writer || this.#writer.dead) this.#writer = new Writer(this.path);
-    return this.#writer.request(op);
+    return this.#writer;
   }
 
   async migrate(): Promise<void> {
@@ -221,7 +249,7 @@ export class SqliteStore implements LogStore {
       const { treeHashes, ...rest } = batch;
       const treePacked = new Uint8Array(32 * treeHashes.length);
       treeHashes.forEach((t, i) => treePacked.set(t.hash, 32 * i));
-      await this.#write({ op: 'append', batch: { ...rest, treeIndexes: treeHashes.map((t) => t.index), treePacked } });
+      await this.#writerThread().append({ ...rest, treeIndexes: treeHashes.map((t) => t.index), treePacked });
     } catch (err) {
       throw new StoreUnavailableError(`sqlite append failed: ${(err as Error).message}`, { cause: err });
     }
@@ -297,7 +325,7 @@ export class SqliteStore implements LogStore {
 
   async writable(): Promise<boolean> {
     try {
-      await this.#write({ op: 'writable' }); // on the writer thread: never blocks the event loop behind a commit
+      await this.#writerThread().request({ op: 'writable' }); // on the writer thread: never blocks the event loop behind a commit
       return true;
     } catch {
       return false;
