@@ -8,6 +8,8 @@ import { auditCommand } from './commands/audit.js';
 import { captureCommand } from './commands/capture.js';
 import { certifyCommand } from './commands/certify.js';
 import { devicesCommand } from './commands/devices.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { keygenCommand } from './commands/keygen.js';
 import { migrateCommand } from './commands/migrate.js';
 import { rngStreamCommand } from './commands/rng-stream.js';
@@ -21,6 +23,8 @@ const COMMANDS: Record<string, { run: Command; summary: string }> = {
   serve: { run: serveCommand, summary: 'run the outcome service (SQLite and a generated key by default)' },
   keygen: { run: keygenCommand, summary: 'write a new Ed25519 signing key (mode 0600)' },
   migrate: { run: migrateCommand, summary: 'create or upgrade the store schema (SQLite path or postgres:// URL)' },
+  export: { run: exportCommand, summary: 'write a store\'s chains, epochs and tokens to a file for rngseal import' },
+  import: { run: importCommand, summary: 'verify an export and copy it into a store (SQLite ⇄ PostgreSQL)' },
   token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
   verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
   audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },

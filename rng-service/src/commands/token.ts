@@ -6,21 +6,24 @@
 
 import { resolve } from 'node:path';
 import type { Scope } from '../store/log-store.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { isPostgresUrl, openStore } from '../store/open.js';
 import { createToken, SCOPES } from '../tokens.js';
 import { parse, run, UsageError } from './args.js';
 
-const USAGE = `usage: rngseal token create --scope outcomes|admin [--label TEXT] [--data-dir DIR]
-       rngseal token list [--data-dir DIR]
-       rngseal token revoke ID [--data-dir DIR]`;
+const USAGE = `usage: rngseal token create --scope outcomes|admin [--label TEXT] [--data-dir DIR | --store STORE]
+       rngseal token list [--data-dir DIR | --store STORE]
+       rngseal token revoke ID [--data-dir DIR | --store STORE]
+  STORE: a SQLite file or a postgres:// URL (or RNGSEAL_STORE); default DIR/rngseal.db`;
 
 export async function tokenCommand(args: string[]): Promise<number> {
   return run(USAGE, async () => {
     const { values, positionals } = parse(args, { scope: { type: 'string', multiple: true }, label: { type: 'string' }, 'data-dir': { type: 'string' }, store: { type: 'string' } }, true);
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
     const dataDir = resolve(values['data-dir'] ?? process.env.RNGSEAL_DATA_DIR ?? 'rngseal-data');
-    const store = new SqliteStore(values.store ?? process.env.RNGSEAL_STORE ?? resolve(dataDir, 'rngseal.db'));
+    const location = values.store ?? process.env.RNGSEAL_STORE ?? resolve(dataDir, 'rngseal.db');
+    const store = openStore(isPostgresUrl(location) ? location : resolve(location));
     try {
+      await store.migrate(); // as the service role: checks the schema and grants, changes nothing
       const [action, id] = positionals;
       if (action === 'create') {
         const scopes = (values.scope ?? []) as Scope[];
