@@ -7,29 +7,50 @@
  * memory), and every checkpoint record must carry a note signed by the log's
  * key whose root is the root of exactly the records before it.
  *
- * Feed records in seq order with push(); memory stays bounded by the open
- * epochs, unless outcomes arrive for epochs whose seed is not known yet (give
- * `seeds` from a first pass over the reveals to avoid holding them).
+ * Feed records in seq order with push(), which examines each one alone
+ * (record-facts.ts: hash, signature, leaf, outcome recomputation) and then
+ * runs the checks that depend on the records before it. A parallel auditor
+ * examines records on other threads and feeds the facts in seq order to
+ * accept() instead: the same checks, in the same order, with the same
+ * failures. Memory stays bounded by the epochs, unless outcomes arrive for
+ * epochs whose seed is not known yet (give `seeds` from a first pass over
+ * the reveals to avoid holding them).
  */
 
 import { MerkleAccumulator } from './accumulator.js';
-import { equalBytes, fromHex, utf8 } from './bytes.js';
-import type { BootBody, CommitBody, OutcomeBody, RevealBody } from './bodies.js';
+import { equalBytes } from './bytes.js';
+import type { BootBody, CommitBody, RevealBody } from './bodies.js';
 import { checkCheckpointRecord, claimedOrigin, noteKeysFor } from './checkpoint-record.js';
-import { clientSeedProblem } from './client-seed.js';
+import { nobleMac, type Mac } from './derive.js';
 import { VerifyError } from './errors.js';
-import { checkDraws, commitmentOf, type Draw } from './fairness.js';
+import { checkDraws, commitmentOf } from './fairness.js';
 import { keyId, nobleVerify } from './keys.js';
-import { leafHash } from './merkle.js';
 import { isValidKeyName } from './note.js';
-import { checkRecordSignature, encodeRecord, GENESIS_PREV, type LogRecord, type SignatureVerifier } from './record.js';
+import {
+  examineRecord, failureOf, fromHexOr, nobleHashing, type ExamineOptions, type HeldOutcome, type OutcomeFacts, type RecordFacts, type RecordHashing,
+} from './record-facts.js';
+import { encodeRecord, GENESIS_PREV, type LogRecord, type SignatureVerifier } from './record.js';
 
 export interface AuditOptions {
   /** Keys the auditor trusts. Without any, keys announced in boot records are trusted (say so to the user). */
   keys?: Uint8Array[];
   verifySignature?: SignatureVerifier;
-  /** Seeds already known to be revealed (epoch → seed), checked again at their reveal. */
+  /** HMAC-SHA256 for outcome recomputation (default @noble; node:crypto's agrees byte for byte). */
+  mac?: Mac;
+  /** SHA-256 for record and leaf hashes (default @noble). */
+  hashing?: RecordHashing;
+  /**
+   * Seeds known before their reveal (epoch → seed, from a first pass over the
+   * reveals): outcomes are recomputed as they come, and each reveal must
+   * carry the same seed.
+   */
   seeds?: Map<string, Uint8Array>;
+  /**
+   * `seeds` holds every reveal of the input (a first pass over all of it):
+   * outcomes of other epochs are not held, as no reveal will come for them,
+   * and a reveal the first pass did not see fails (the input changed).
+   */
+  seedsComplete?: boolean;
   /** Audit a range that does not start at seq 0: the hash of the record before it. */
   startPrev?: string;
   /**
@@ -71,18 +92,14 @@ export interface AuditReport {
   origin: string | null;
 }
 
-interface Pending {
-  seq: number;
-  clientSeed: string;
-  draws: Draw[];
-}
-
 interface Epoch {
   commitment: string;
   expires: number | null;
   nextNonce: number;
   revealed: boolean;
-  pending: Pending[];
+  pending: Array<HeldOutcome & { seq: number }>;
+  /** Outcomes neither recomputed nor held (their seed was not in a complete `seeds`). */
+  unchecked: number;
 }
 
 export class ChainAuditor {
@@ -90,6 +107,7 @@ export class ChainAuditor {
   private readonly tofu: boolean;
   private readonly verify: SignatureVerifier;
   private readonly seeds: Map<string, Uint8Array>;
+  private readonly examiner: ExamineOptions;
   private readonly epochs = new Map<string, Epoch>();
   private readonly report: AuditReport;
   private readonly checkBodies: boolean;
@@ -103,6 +121,15 @@ export class ChainAuditor {
     this.seeds = options.seeds ?? new Map();
     this.prev = options.startPrev ?? null;
     this.checkBodies = options.checkBodies ?? true;
+    this.examiner = {
+      keyFor: (id) => this.keys.get(id),
+      seedFor: (epoch) => this.seeds.get(epoch),
+      checkBodies: this.checkBodies,
+      holdUnseeded: !options.seedsComplete,
+      verify: this.verify,
+      mac: options.mac ?? nobleMac,
+      hashing: options.hashing ?? nobleHashing,
+    };
     if (options.startTree) this.tree = new MerkleAccumulator(options.startTree.size, options.startTree.roots);
     else this.tree = options.startPrev === undefined ? new MerkleAccumulator() : null;
     if (options.origin !== undefined && !isValidKeyName(options.origin)) throw new TypeError('origin: not a valid note key name');
@@ -120,18 +147,27 @@ export class ChainAuditor {
    * @throws VerifyError naming the check and seq
    */
   push(record: LogRecord, text?: string): void {
-    this.checkPosition(record);
-    this.checkSignature(record);
-    if (record.type === 'checkpoint') this.checkCheckpoint(record);
-    if (this.checkBodies) this.checkBody(record);
-    this.tree?.push(leafHash(utf8(text ?? encodeRecord(record))));
+    this.accept(examineRecord(record, text ?? encodeRecord(record), this.examiner));
+  }
+
+  /**
+   * Checks the next record from its facts (record-facts.ts examineRecord),
+   * examined with this auditor's keys and seeds, or a superset of its keys.
+   * @throws VerifyError naming the check and seq
+   */
+  accept(facts: RecordFacts): void {
+    this.checkPosition(facts);
+    this.checkSignature(facts);
+    if (facts.type === 'checkpoint') this.checkCheckpoint(inSequence(facts));
+    if (this.checkBodies) this.checkBody(facts);
+    this.tree?.push(facts.leaf);
     const r = this.report;
-    r.chain = record.chain;
+    r.chain = facts.chain;
     r.records++;
-    r.firstSeq ??= record.seq;
-    r.lastSeq = record.seq;
-    r.headHash = record.hash;
-    this.prev = record.hash;
+    r.firstSeq ??= facts.seq;
+    r.lastSeq = facts.seq;
+    r.headHash = facts.hash;
+    this.prev = facts.hash;
   }
 
   /** Summary after the last record. Open epochs are reported, not failed. */
@@ -140,7 +176,7 @@ export class ChainAuditor {
     return { ...this.report };
   }
 
-  private checkPosition(record: LogRecord): void {
+  private checkPosition(record: RecordFacts): void {
     const { seq } = record;
     if (this.report.chain !== null && record.chain !== this.report.chain) {
       throw new VerifyError('SEQ', `chain ${record.chain} in an audit of chain ${this.report.chain}`, seq);
@@ -155,11 +191,15 @@ export class ChainAuditor {
     if (record.prev !== this.prev) throw new VerifyError('LINK', 'prev does not match the previous record hash', seq);
   }
 
-  private checkSignature(record: LogRecord): void {
-    if (record.type === 'boot' && this.tofu) this.learnKey(record);
-    const key = this.keys.get(record.key);
-    if (!key) throw new VerifyError('KEY', `signed by unknown key ${record.key}`, record.seq);
-    checkRecordSignature(record, key, this.verify);
+  /** The record names a trusted key, and its hash and signature hold under it. */
+  private checkSignature(facts: RecordFacts): void {
+    if (facts.type === 'boot' && this.tofu) this.learnKey(inSequence(facts));
+    const key = this.keys.get(facts.key);
+    if (!key) throw new VerifyError('KEY', `signed by unknown key ${facts.key}`, facts.seq);
+    if (facts.checkedUnder !== key && !(facts.checkedUnder && equalBytes(facts.checkedUnder, key))) {
+      throw new VerifyError('KEY', `key id ${facts.key} names another public key than the one the record was examined under (the input changed between passes?)`, facts.seq);
+    }
+    if (facts.signatureError) throw facts.signatureError;
   }
 
   /**
@@ -191,14 +231,15 @@ export class ChainAuditor {
     this.keys.set(record.key, key);
   }
 
-  private checkBody(record: LogRecord): void {
-    switch (record.type) {
+  private checkBody(facts: RecordFacts): void {
+    switch (facts.type) {
       case 'commit':
-        return this.onCommit(record.body as unknown as CommitBody, record.seq);
+        return this.onCommit(inSequence(facts).body as unknown as CommitBody, facts.seq);
       case 'outcome':
-        return this.onOutcome(record.body as unknown as OutcomeBody, record);
+        if (!facts.outcome) throw new Error(`record ${facts.seq}: examined without its body (checkBodies differs)`);
+        return this.onOutcome(facts.outcome, facts.seq, facts.time);
       case 'reveal':
-        return this.onReveal(record.body as unknown as RevealBody, record.seq);
+        return this.onReveal(inSequence(facts).body as unknown as RevealBody, facts.seq);
       default:
         return;
     }
@@ -209,35 +250,33 @@ export class ChainAuditor {
       throw new VerifyError('FORMAT', 'commit needs an epoch id and a 64-hex-digit commitment', seq);
     }
     if (this.epochs.has(body.epoch)) throw new VerifyError('COMMIT', `epoch ${body.epoch} committed twice`, seq);
-    this.epochs.set(body.epoch, { commitment: body.commitment, expires: body.expires ?? null, nextNonce: 0, revealed: false, pending: [] });
+    this.epochs.set(body.epoch, { commitment: body.commitment, expires: body.expires ?? null, nextNonce: 0, revealed: false, pending: [], unchecked: 0 });
   }
 
-  private onOutcome(body: OutcomeBody, record: LogRecord): void {
-    const { seq } = record;
-    if (!Array.isArray(body.draws) || body.draws.length === 0) throw new VerifyError('FORMAT', 'outcome has no draws', seq);
+  private onOutcome(outcome: OutcomeFacts, seq: number, time: number): void {
+    if (outcome.draws === 0) throw new VerifyError('FORMAT', 'outcome has no draws', seq);
     this.report.outcomes++;
-    this.report.draws += body.draws.length;
-    if (body.epoch === null) {
-      const key = fromHexOr(body.entropy, seq, 'entropy');
-      if (key.length !== 32) throw new VerifyError('FORMAT', 'entropy: expected 32 bytes', seq);
-      body.draws.forEach((d, i) => {
-        if (d.nonce !== i) throw new VerifyError('OUTCOME', `draw ${i}: direct draws use nonce ${i}`, seq);
-      });
-      return checkDraws(key, body.clientSeed, body.draws, seq);
+    this.report.draws += outcome.draws;
+    if (outcome.epoch === null) {
+      if (outcome.drawsError) throw outcome.drawsError;
+      return;
     }
-    const epoch = this.epochs.get(body.epoch);
-    if (!epoch) throw new VerifyError('COMMIT', `epoch ${body.epoch} used before its commit`, seq);
-    if (epoch.revealed) throw new VerifyError('COMMIT', `epoch ${body.epoch} used after its reveal`, seq);
-    if (epoch.expires !== null && record.time > epoch.expires) throw new VerifyError('COMMIT', `epoch ${body.epoch} used after it expired`, seq);
-    const seedProblem = clientSeedProblem(body.clientSeed);
-    if (seedProblem) throw new VerifyError('OUTCOME', `clientSeed ${seedProblem}`, seq);
-    body.draws.forEach((d, i) => {
-      if (d.nonce !== epoch.nextNonce + i) throw new VerifyError('OUTCOME', `draw ${i}: expected nonce ${epoch.nextNonce + i}`, seq);
-    });
-    epoch.nextNonce += body.draws.length;
-    const seed = this.seeds.get(body.epoch);
-    if (seed) checkDraws(seed, body.clientSeed, body.draws, seq);
-    else epoch.pending.push({ seq, clientSeed: body.clientSeed, draws: body.draws });
+    const id = outcome.epoch as string;
+    const epoch = this.epochs.get(id);
+    if (!epoch) throw new VerifyError('COMMIT', `epoch ${id} used before its commit`, seq);
+    if (epoch.revealed) throw new VerifyError('COMMIT', `epoch ${id} used after its reveal`, seq);
+    if (epoch.expires !== null && time > epoch.expires) throw new VerifyError('COMMIT', `epoch ${id} used after it expired`, seq);
+    if (outcome.clientSeedError) throw outcome.clientSeedError;
+    if (outcome.firstNonce !== epoch.nextNonce) throw new VerifyError('OUTCOME', `draw 0: expected nonce ${epoch.nextNonce}`, seq);
+    if (outcome.nonceGap > 0) throw new VerifyError('OUTCOME', `draw ${outcome.nonceGap}: expected nonce ${epoch.nextNonce + outcome.nonceGap}`, seq);
+    epoch.nextNonce += outcome.draws;
+    if (outcome.recomputed) {
+      if (outcome.drawsError) throw outcome.drawsError;
+    } else if (outcome.held) {
+      epoch.pending.push({ seq, ...outcome.held });
+    } else {
+      epoch.unchecked++;
+    }
   }
 
   private onReveal(body: RevealBody, seq: number): void {
@@ -248,20 +287,27 @@ export class ChainAuditor {
     if (seed.length !== 32 || commitmentOf(seed) !== epoch.commitment) {
       throw new VerifyError('REVEAL', `seed of epoch ${body.epoch} does not match its commitment`, seq);
     }
+    // Outcomes recomputed with a seed from a first pass are fair only if it is this one.
+    const known = this.seeds.get(body.epoch);
+    if (known && !equalBytes(known, seed)) throw new VerifyError('REVEAL', `seed of epoch ${body.epoch} is not the one the first pass read (the input changed between passes?)`, seq);
+    if (epoch.unchecked > 0) {
+      throw new VerifyError('REVEAL', `epoch ${body.epoch} is revealed, but the first pass saw no reveal of it and ${epoch.unchecked} of its outcomes were not recomputed (the input changed between passes?)`, seq);
+    }
     if (body.nonces !== epoch.nextNonce) {
       throw new VerifyError('REVEAL', `epoch ${body.epoch} used ${epoch.nextNonce} nonces, reveal says ${body.nonces}`, seq);
     }
-    for (const p of epoch.pending) checkDraws(seed, p.clientSeed, p.draws, p.seq);
+    for (const p of epoch.pending) {
+      const failure = failureOf(p.seq, () => checkDraws(seed, p.clientSeed, p.draws, p.seq, this.examiner.mac));
+      if (failure) throw failure;
+    }
     epoch.pending = [];
     epoch.revealed = true;
     this.report.epochsRevealed++;
   }
 }
 
-function fromHexOr(value: unknown, seq: number, field: string): Uint8Array {
-  try {
-    return fromHex(value as string, field);
-  } catch (err) {
-    throw new VerifyError('FORMAT', (err as Error).message, seq);
-  }
+/** The record of facts whose body is read in sequence (record-facts.ts READ_IN_SEQUENCE). */
+function inSequence(facts: RecordFacts): LogRecord {
+  if (!facts.record) throw new Error(`record ${facts.seq}: a ${facts.type} record examined without its body`);
+  return facts.record;
 }

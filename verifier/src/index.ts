@@ -14,6 +14,9 @@ export * from './client-seed.js';
 export * from './derive.js';
 export * from './fairness.js';
 export * from './chain.js';
+export {
+  examineRecord, nobleHashing, type ExamineOptions, type HeldOutcome, type OutcomeFacts, type RecordFacts, type RecordHashing,
+} from './record-facts.js';
 export * from './mappings/index.js';
 export type { Mapping, Params } from './mappings/mapping.js';
 export * from './round.js';

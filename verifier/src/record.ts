@@ -125,10 +125,10 @@ export type SignatureVerifier = (publicKey: Uint8Array, message: Uint8Array, sig
 
 /**
  * Checks a record's own integrity: its hash and its signature under `publicKey`.
+ * `hash` is recordHash(record), when the caller computed it another way.
  * @throws VerifyError HASH or SIGNATURE
  */
-export function checkRecordSignature(record: LogRecord, publicKey: Uint8Array, verify: SignatureVerifier): void {
-  const hash = recordHash(record);
+export function checkRecordSignature(record: LogRecord, publicKey: Uint8Array, verify: SignatureVerifier, hash = recordHash(record)): void {
   if (toHex(hash) !== record.hash) throw new VerifyError('HASH', 'hash does not match the record bytes', record.seq);
   if (!verify(publicKey, signingMessage(hash), fromHex(record.sig, 'sig'))) {
     throw new VerifyError('SIGNATURE', `signature does not verify under key ${record.key}`, record.seq);

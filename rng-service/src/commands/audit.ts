@@ -1,58 +1,70 @@
 /**
  * @module commands/audit
- * `rngseal audit`: walks a whole chain — an NDJSON export or a running
- * service's /v1/export — through the verifier's ChainAuditor. A file is read
- * twice: first for the reveals, so outcomes are recomputed as they stream by
- * instead of being held until their epoch's reveal.
+ * `rngseal audit`: verifies a whole chain — an NDJSON export or a running
+ * service's /v1/export — on worker threads, in constant memory
+ * (audit/parallel-audit.ts): every link, seq, hash and signature, commit
+ * before use, nonces, every reveal against its commitment, every outcome
+ * recomputed, and every checkpoint's note and root, recomputed from the
+ * records before it (so successive checkpoints are consistent).
  *
- * Every checkpoint record is checked against the Merkle tree recomputed from
- * the records before it; its note must open under the log's key, named by
- * the origin of a --key verifier key or else by the first checkpoint's origin.
+ * The input is read twice: first for the reveals, so outcomes are
+ * recomputed as they stream by instead of being held until their epoch's
+ * reveal. A service is audited up to the head it has when the audit starts,
+ * and its export fetched twice. A progress line goes to stderr when stderr
+ * is a terminal.
  */
 
-import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
-import { Readable } from 'node:stream';
-import {
-  ChainAuditor, fromHex, parsePublicKey, parseRecord, parseVerifierKey, VerifyError, type AuditReport, type RevealBody,
-} from '@rngseal/verifier';
-import { opensslVerify } from '../chain-check.js';
+import { availableParallelism } from 'node:os';
+import { parsePublicKey, parseVerifierKey, type AuditReport } from '@rngseal/verifier';
+import { fileInput, serviceInput } from '../audit/input.js';
+import { auditParallel } from '../audit/parallel-audit.js';
+import { ProgressLine } from '../audit/progress.js';
 import { parse, run, UsageError } from './args.js';
 
-const USAGE = `usage: rngseal audit EXPORT.ndjson [--key KEY…]
-       rngseal audit --url http://host:port [--chain ID] [--key KEY…]
+const USAGE = `usage: rngseal audit EXPORT.ndjson [--key KEY…] [--threads N]
+       rngseal audit --url http://host:port [--chain ID] [--key KEY…] [--threads N]
   KEY: an Ed25519 public key (hex or base64), or the log's verifier key
        (name+id+key, GET /v1/keys vkey), which also names the checkpoint origin.
-  Without --key, keys announced in the log's own boot records are trusted (said in the report).`;
+  Without --key, keys announced in the log's own boot records are trusted (said in the report).
+  --threads  worker threads checking records (default: one per core, here ${availableParallelism()})
+  --url      audits the chain up to its head when the audit starts (its export is read twice)`;
+
+const MAX_THREADS = 256;
 
 export async function auditCommand(args: string[]): Promise<number> {
   return run(USAGE, async () => {
-    const { values, positionals } = parse(args, { key: { type: 'string', multiple: true }, url: { type: 'string' }, chain: { type: 'string' } }, true);
+    const { values, positionals } = parse(args, {
+      key: { type: 'string', multiple: true }, url: { type: 'string' }, chain: { type: 'string' }, threads: { type: 'string' },
+    }, true);
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
     if ((positionals.length === 1) === Boolean(values.url)) throw new UsageError('give an export file or --url');
+    const threads = parseThreads(values.threads);
     const { keys, origin } = parseKeys(values.key ?? []);
-    const lines = values.url ? () => urlLines(values.url!, values.chain) : () => fileLines(positionals[0]!);
-    const seeds = values.url ? new Map<string, Uint8Array>() : await collectReveals(lines());
-    const auditor = new ChainAuditor({ keys, verifySignature: opensslVerify, seeds, ...(origin ? { origin } : {}) });
-    let lineNo = 0;
-    try {
-      for await (const line of lines()) {
-        lineNo++;
-        if (line.length > 0) auditor.push(parseRecord(line), line);
-      }
-    } catch (err) {
-      if (!(err instanceof VerifyError)) throw err;
-      const where = err.seq === undefined ? ` (line ${lineNo})` : '';
-      process.stdout.write(`FAILED ${err.check}: ${err.message}${where}\n`);
+    const input = values.url ? await serviceInput(values.url, values.chain) : fileInput(positionals[0]!);
+    const progress = process.stderr.isTTY ? new ProgressLine(process.stderr, input) : null;
+    const outcome = await auditParallel(input, {
+      keys, threads, ...(origin ? { origin } : {}),
+      ...(progress ? { onProgress: (phase, records, bytes) => progress.update(phase, records, bytes) } : {}),
+    }).finally(() => progress?.clear());
+    if (!outcome.ok) {
+      const { error, line } = outcome;
+      const where = error.seq === undefined && line !== null ? ` (line ${line})` : '';
+      process.stdout.write(`FAILED ${error.check}: ${error.message}${where}\n`);
       return 1;
     }
-    printReport(auditor.finish());
-    return 0;
+    return printReport(outcome.report);
   });
 }
 
+function parseThreads(text: string | undefined): number {
+  if (text === undefined) return availableParallelism();
+  const n = Number(text);
+  if (!/^[0-9]+$/.test(text) || n < 1 || n > MAX_THREADS) throw new UsageError(`--threads: must be an integer from 1 to ${MAX_THREADS}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
 /** Public keys, and verifier keys, whose name is the checkpoint origin. */
-function parseKeys(texts: string[]): { keys: Uint8Array[]; origin: string | null } {
+export function parseKeys(texts: string[]): { keys: Uint8Array[]; origin: string | null } {
   let origin: string | null = null;
   const keys = texts.map((text) => {
     if (!text.includes('+')) return parsePublicKey(text, '--key');
@@ -64,10 +76,11 @@ function parseKeys(texts: string[]): { keys: Uint8Array[]; origin: string | null
   return { keys, origin };
 }
 
-function printReport(r: AuditReport): void {
+/** Prints the verdict; returns the exit code. */
+function printReport(r: AuditReport): number {
   if (r.records === 0) {
     process.stdout.write('FAILED: no records\n');
-    return;
+    return 1;
   }
   process.stdout.write(
     `OK chain ${r.chain}: ${r.records} records, seq ${r.firstSeq}–${r.lastSeq}, head ${r.headHash}\n` +
@@ -76,30 +89,5 @@ function printReport(r: AuditReport): void {
       (r.epochsOpen.length ? `   ${r.epochsOpen.length} epochs still open: their outcomes are signed but not yet recomputable\n` : '') +
       (r.trustedOnFirstUse ? '   WARNING: no --key given; trusted the keys announced in the log itself\n' : ''),
   );
-}
-
-async function collectReveals(lines: AsyncIterable<string>): Promise<Map<string, Uint8Array>> {
-  const seeds = new Map<string, Uint8Array>();
-  for await (const line of lines) {
-    if (!line.includes('"type":"reveal"')) continue;
-    try {
-      const body = (JSON.parse(line) as { body: RevealBody }).body;
-      seeds.set(body.epoch, fromHex(body.seed));
-    } catch {
-      // Malformed lines are reported by the main pass, with their seq.
-    }
-  }
-  return seeds;
-}
-
-function fileLines(path: string): AsyncIterable<string> {
-  return createInterface({ input: createReadStream(path), crlfDelay: Infinity });
-}
-
-async function* urlLines(base: string, chain?: string): AsyncGenerator<string> {
-  const url = new URL('/v1/export', base);
-  if (chain) url.searchParams.set('chain', chain);
-  const response = await fetch(url);
-  if (!response.ok || !response.body) throw new UsageError(`${url}: HTTP ${response.status}`);
-  yield* createInterface({ input: Readable.fromWeb(response.body as never), crlfDelay: Infinity });
+  return 0;
 }
