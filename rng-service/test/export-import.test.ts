@@ -10,30 +10,17 @@
  */
 
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRecord } from '@rngseal/verifier';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { runCli, startTestService, tempDir, type TestService } from './helper.js';
+import { createDatabase } from './pg-admin.js';
 
-const ADMIN = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
-const db = `rngseal_xfer_${randomBytes(4).toString('hex')}`;
-const pgUrl = ADMIN.replace(/\/[^/]*$/, `/${db}`);
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${db}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+let pgUrl: string;
+let dropDatabase: () => Promise<void>;
+beforeAll(async () => ({ url: pgUrl, drop: dropDatabase } = await createDatabase('rngseal_xfer')));
+afterAll(() => dropDatabase());
 
 type Line = { kind: string; text?: string; id?: string; nextNonce?: number };
 const linesOf = (path: string): Line[] => readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Line);

@@ -5,13 +5,10 @@
  * first one's signing key and tokens.
  */
 
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { runCli, spawnService, tempDir, type ChildService } from './helper.js';
 
-const ADMIN = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
 
 export interface Reply {
   status: number;
@@ -20,22 +17,7 @@ export interface Reply {
   retryAfter: string | null;
 }
 
-/** A fresh database; `drop` removes it. */
-export async function createDatabase(prefix: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const db = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await admin(`CREATE DATABASE ${db}`);
-  return { url: `postgres://root@127.0.0.1:5432/${db}`, drop: () => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`) };
-}
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
+export { createDatabase } from './pg-admin.js';
 
 export class Cluster {
   readonly dirs: string[];

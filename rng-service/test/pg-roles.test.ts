@@ -11,13 +11,13 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createHash, randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainAuditor, fromHex, parseRecord } from '@rngseal/verifier';
 import { SERVICE_GRANTS } from '../src/store/postgres-roles.js';
 import { runCli, startTestService, tempDir } from './helper.js';
+import { PG_ADMIN, pgSql } from './pg-admin.js';
 
-const ADMIN = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
+const ADMIN = PG_ADMIN;
 const tag = randomBytes(4).toString('hex');
 const db = `rngseal_roles_${tag}`;
 const owner = `rngseal_owner_${tag}`;
@@ -25,15 +25,7 @@ const service = `rngseal_svc_${tag}`;
 const bare = `rngseal_bare_${tag}`;
 const as = (role: string) => ADMIN.replace(/\/\/[^@/]*@/, `//${role}@`).replace(/\/[^/]*$/, `/${db}`);
 
-async function sql(url: string, text: string): Promise<pg.QueryResult> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await client.query(text);
-  } finally {
-    await client.end();
-  }
-}
+const sql = (url: string, text: string) => pgSql(text, url);
 
 /** The error a statement fails with, or null. */
 const failure = (url: string, text: string) => sql(url, text).then(() => null, (e: Error & { code?: string }) => e);

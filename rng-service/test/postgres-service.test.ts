@@ -6,30 +6,17 @@
  */
 
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ChainAuditor, fromHex, parseRecord } from '@rngseal/verifier';
 import { loadConfig } from '../src/config.js';
 import { startService } from '../src/service.js';
 import { runCli, startTestService, tempDir } from './helper.js';
+import { createDatabase } from './pg-admin.js';
 
-const ADMIN = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
-const db = `rngseal_svc_${randomBytes(4).toString('hex')}`;
-const url = `postgres://root@127.0.0.1:5432/${db}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: ADMIN });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-beforeAll(() => admin(`CREATE DATABASE ${db}`));
-afterAll(() => admin(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`));
+let url: string;
+let dropDatabase: () => Promise<void>;
+beforeAll(async () => ({ url, drop: dropDatabase } = await createDatabase('rngseal_svc')));
+afterAll(() => dropDatabase());
 
 describe('service on PostgreSQL', () => {
   const dataDir = tempDir();
