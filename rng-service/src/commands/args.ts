@@ -3,6 +3,7 @@
  * Shared argument parsing: unknown flags are errors with the usage text.
  */
 
+import { writeFileSync } from 'node:fs';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export class UsageError extends Error {
@@ -38,5 +39,20 @@ export async function run(usage: string, body: () => Promise<number>): Promise<n
     }
     process.stderr.write(`rngseal: ${e.message}\n`);
     return 1;
+  }
+}
+
+/**
+ * Writes a command's JSON document to the --json file and its text summary
+ * to stdout; with no file (or `-`), the JSON takes stdout and the summary
+ * goes to stderr, so a pipe gets only JSON.
+ */
+export function writeJsonAndSummary(jsonFlag: string | undefined, json: string, summary: string): void {
+  if (jsonFlag !== undefined && jsonFlag !== '-') {
+    writeFileSync(jsonFlag, json);
+    process.stdout.write(summary);
+  } else {
+    process.stdout.write(json);
+    process.stderr.write(summary);
   }
 }

@@ -8,10 +8,10 @@
  */
 
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { labReport, outcomes } from '@rngseal/certification';
 import { softwareIdentity } from '../software.js';
-import { parse, run, UsageError } from './args.js';
+import { parse, run, UsageError, writeJsonAndSummary } from './args.js';
 
 /** As SP 800-22's α: a test with p < 0.01 is reported FAILED. */
 const ALPHA = 0.01;
@@ -50,13 +50,7 @@ export async function certifyOutcomesCommand(args: string[]): Promise<number> {
     };
     const json = `${JSON.stringify(document, null, 2)}\n`;
     const summary = summaryText(document);
-    if (values.json !== undefined && values.json !== '-') {
-      writeFileSync(values.json, json);
-      process.stdout.write(summary);
-    } else {
-      process.stdout.write(json);
-      process.stderr.write(summary);
-    }
+    writeJsonAndSummary(values.json, json, summary);
     return 0;
   });
 }

@@ -33,7 +33,7 @@ import {
   type TestResult,
   type TestName,
 } from '@rngseal/certification';
-import { parse, run, UsageError } from './args.js';
+import { parse, run, UsageError, writeJsonAndSummary } from './args.js';
 import { certifyOutcomesCommand } from './certify-outcomes.js';
 import { certifyReportCommand } from './certify-report.js';
 import { softwareIdentity } from '../software.js';
@@ -132,13 +132,7 @@ export async function certifyCommand(args: string[]): Promise<number> {
     const report = formatFinalAnalysisReport(analysis, values.input) + verdictLine(summary.tests);
     const json = `${compactJson(summary)}\n`;
     if (values.html !== undefined) writeFileSync(values.html, summaryHtml(summary, `NIST SP 800-22: ${values.input}`));
-    if (values.json !== undefined && values.json !== '-') {
-      writeFileSync(values.json, json);
-      process.stdout.write(report);
-    } else {
-      process.stdout.write(json);
-      process.stderr.write(report);
-    }
+    writeJsonAndSummary(values.json, json, report);
     return 0;
   });
 }
