@@ -13,6 +13,7 @@ import type { LogStore, StoredRecord } from '../src/store/log-store.js';
 import { PostgresStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { tempDir } from './helper.js';
+import { createDatabase, pgSql } from './pg-admin.js';
 
 export const PG_URL = process.env.RNGSEAL_TEST_PG ?? 'postgres://root@127.0.0.1:5432/test';
 
@@ -189,6 +190,30 @@ describe('PostgreSQL only', () => {
     } finally {
       await store.close();
       await h.cleanup();
+    }
+  });
+});
+
+describe('PostgreSQL only: durable commits', () => {
+  it('appends with synchronous_commit on, even where the database default is off', async () => {
+    const db = await createDatabase('rngseal_sync');
+    try {
+      await pgSql(`ALTER DATABASE ${db.name} SET synchronous_commit = off`);
+      const store = new PostgresStore(db.url);
+      await store.migrate();
+      // A trigger that sees the setting inside the append's transaction.
+      await pgSql(`CREATE FUNCTION sync_on() RETURNS trigger LANGUAGE plpgsql AS $$
+          BEGIN IF current_setting('synchronous_commit') <> 'on' THEN RAISE EXCEPTION 'synchronous_commit is %', current_setting('synchronous_commit'); END IF; RETURN NEW; END $$;
+        CREATE TRIGGER records_sync_on BEFORE INSERT ON records FOR EACH ROW EXECUTE FUNCTION sync_on()`, db.url);
+      expect((await pgSql('SHOW synchronous_commit', db.url)).rows[0].synchronous_commit).toBe('off');
+      try {
+        await store.append({ chain: 's', records: [rec('s', 0)], epochs: [], treeHashes: [] });
+        expect((await store.head('s'))?.seq).toBe(0);
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await db.drop();
     }
   });
 });

@@ -192,6 +192,8 @@ export class PostgresStore implements LogStore {
     const r = batch.records;
     const fence = batch.fence;
     await this.#tx(async (c) => {
+      // Durable at COMMIT whatever the server, role or database default says: the answer follows the COMMIT.
+      await c.query('SET LOCAL synchronous_commit = on');
       if (fence) {
         const held = await c.query(FENCE_CHECK, [batch.chain, fence.holder, fence.token, String(fence.ms)]);
         if (held.rowCount === 0) throw new FencedError(batch.chain, fence.token);
