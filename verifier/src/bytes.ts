@@ -4,20 +4,42 @@
  * this package must run unchanged in a browser.
  */
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
+/** The two hex digits of each byte value. */
+const HEX_PAIRS = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of `bytes`. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += b.toString(16).padStart(2, '0');
+  for (let i = 0; i < bytes.length; i++) out += HEX_PAIRS[bytes[i]!];
   return out;
+}
+
+/** Value of each lower-case hex digit by char code; -1 for every other code below 128. */
+const DIGIT_VALUES = Int8Array.from({ length: 128 }, (_, c) => (c >= 48 && c <= 57 ? c - 48 : c >= 97 && c <= 102 ? c - 87 : -1));
+
+/** Value of a lower-case hex digit's char code, or -1. */
+function hexDigit(code: number): number {
+  return code < 128 ? DIGIT_VALUES[code]! : -1;
+}
+
+/** Whether `text` is lower-case hex of an even number of digits (exactly `digits` of them, when given). */
+export function isLowerHex(text: unknown, digits?: number): text is string {
+  if (typeof text !== 'string' || text.length % 2 !== 0) return false;
+  if (digits !== undefined && text.length !== digits) return false;
+  for (let i = 0; i < text.length; i++) if (hexDigit(text.charCodeAt(i)) < 0) return false;
+  return true;
 }
 
 /** Parses lower-case hex; throws TypeError naming `field` on anything else. */
 export function fromHex(hex: string, field = 'hex'): Uint8Array {
-  if (typeof hex !== 'string' || !HEX.test(hex)) throw new TypeError(`${field}: expected lower-case hex`);
+  if (typeof hex !== 'string' || hex.length % 2 !== 0) throw new TypeError(`${field}: expected lower-case hex`);
   const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < out.length; i++) {
+    const high = hexDigit(hex.charCodeAt(2 * i));
+    const low = hexDigit(hex.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) throw new TypeError(`${field}: expected lower-case hex`);
+    out[i] = high * 16 + low;
+  }
   return out;
 }
 
@@ -59,7 +81,23 @@ const encoder = new TextEncoder();
 // ignoreBOM: a leading U+FEFF is content, not a marker to drop silently.
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
-export const utf8 = (text: string): Uint8Array => encoder.encode(text);
+/**
+ * Up to this many chars, ASCII is copied by hand: TextEncoder allocates a
+ * buffer outside the heap per call, which costs more than a short string's
+ * bytes (an outcome's stream encodes one short message per 32 bytes).
+ */
+const SHORT = 64;
+
+export function utf8(text: string): Uint8Array {
+  if (text.length > SHORT) return encoder.encode(text);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) return encoder.encode(text);
+    out[i] = c;
+  }
+  return out;
+}
 export const fromUtf8 = (bytes: Uint8Array): string => decoder.decode(bytes);
 
 export function concatBytes(...parts: Uint8Array[]): Uint8Array {

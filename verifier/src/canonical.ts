@@ -27,6 +27,65 @@ export function canonicalize(value: unknown, path = '$'): string {
   }
 }
 
+/**
+ * Whether `text` is the canonical encoding of `parsed`, which must be
+ * JSON.parse(text): canonicalize(parsed) === text, without encoding in the
+ * common case. JSON.stringify re-serialises a parsed value with JCS's
+ * number and string forms and no white space, and drops one of any
+ * duplicate members, so its output equals the text exactly when the text
+ * has those forms, no duplicates, and members in the order JSON.parse
+ * keeps; that order is JCS's when every object's keys are sorted. A `\u`
+ * in the text (a control character, a lone surrogate — which canonicalize
+ * refuses — or a backslash before a `u`) and integer-like member names
+ * (JSON.parse moves them first) take the encoder, which decides.
+ */
+export function isCanonicalJson(text: string, parsed: unknown): boolean {
+  if (!text.includes('\\u') && keysSorted(parsed) && JSON.stringify(parsed) === text) return true;
+  try {
+    return canonicalize(parsed) === text;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * canonicalize(a) === canonicalize(b), without encoding when both are
+ * finite numbers or arrays of them (every mapping's result): finite numbers
+ * have one JSON form each, but −0 and 0 share one, as === has it.
+ * @throws TypeError as canonicalize
+ */
+export function sameCanonical(a: unknown, b: unknown): boolean {
+  return sameNumbers(a, b) ?? canonicalize(a) === canonicalize(b);
+}
+
+/** Whether finite numbers, or arrays of them, are equal; undefined for any other values. */
+function sameNumbers(a: unknown, b: unknown): boolean | undefined {
+  if (typeof a === 'number' && typeof b === 'number') return Number.isFinite(a) && Number.isFinite(b) ? a === b : undefined;
+  if (!Array.isArray(a) || !Array.isArray(b)) return undefined;
+  let same = a.length === b.length;
+  for (const items of [a, b]) {
+    for (let i = 0; i < items.length; i++) if (typeof items[i] !== 'number' || !Number.isFinite(items[i])) return undefined;
+  }
+  for (let i = 0; same && i < a.length; i++) same = a[i] === b[i];
+  return same;
+}
+
+/** Every object in `value` has its keys (in property order) sorted by UTF-16 code units. */
+function keysSorted(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return true;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!keysSorted(value[i])) return false;
+    return true;
+  }
+  let before: string | undefined;
+  for (const key in value) {
+    if (before !== undefined && !(before < key)) return false;
+    if (!keysSorted((value as Record<string, unknown>)[key])) return false;
+    before = key;
+  }
+  return true;
+}
+
 class NotJson extends Error {}
 
 function encode(value: unknown): string {

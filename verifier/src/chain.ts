@@ -37,7 +37,7 @@ export interface AuditOptions {
   verifySignature?: SignatureVerifier;
   /** HMAC-SHA256 for outcome recomputation (default @noble; node:crypto's agrees byte for byte). */
   mac?: Mac;
-  /** SHA-256 for record and leaf hashes (default @noble). */
+  /** SHA-256 for record, leaf and tree node hashes (default @noble). */
   hashing?: RecordHashing;
   /**
    * Seeds known before their reveal (epoch → seed, from a first pass over the
@@ -130,8 +130,9 @@ export class ChainAuditor {
       mac: options.mac ?? nobleMac,
       hashing: options.hashing ?? nobleHashing,
     };
-    if (options.startTree) this.tree = new MerkleAccumulator(options.startTree.size, options.startTree.roots);
-    else this.tree = options.startPrev === undefined ? new MerkleAccumulator() : null;
+    const { nodeHash } = this.examiner.hashing;
+    if (options.startTree) this.tree = new MerkleAccumulator(options.startTree.size, options.startTree.roots, nodeHash);
+    else this.tree = options.startPrev === undefined ? new MerkleAccumulator(0, [], nodeHash) : null;
     if (options.origin !== undefined && !isValidKeyName(options.origin)) throw new TypeError('origin: not a valid note key name');
     this.report = {
       chain: null, records: 0, firstSeq: null, lastSeq: null, headHash: null,

@@ -95,6 +95,7 @@ export function uniform(stream: ByteStream, n: number): number {
 
 /** Bit length of a positive integer below 2^53 (Math.clz32 stops at 32 bits). */
 function bitLength(x: number): number {
+  if (x < 2 ** 32) return 32 - Math.clz32(x);
   let bits = 0;
   for (let rest = x; rest >= 1; rest = Math.floor(rest / 2)) bits++;
   return bits;

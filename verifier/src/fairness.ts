@@ -9,7 +9,7 @@
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
-import { canonicalize, type Json } from './canonical.js';
+import { sameCanonical, type Json } from './canonical.js';
 import { toHex } from './bytes.js';
 import { deriveStream, nobleMac, type Mac } from './derive.js';
 import { VerifyError } from './errors.js';
@@ -57,7 +57,7 @@ export function checkDraws(key: Uint8Array, clientSeed: string, draws: Draw[], s
     const problem = mapping.validate(draw.params);
     if (problem) throw new VerifyError('OUTCOME', `draw ${i}: params.${problem}`, seq);
     const expected = mapping.run(deriveStream(key, clientSeed, draw.nonce, mac), draw.params);
-    if (canonicalize(expected) !== canonicalize(draw.result)) {
+    if (!sameCanonical(expected, draw.result)) {
       throw new VerifyError('OUTCOME', `draw ${i} (${draw.mapping}, nonce ${draw.nonce}): result does not match the recomputation`, seq);
     }
   });

@@ -23,21 +23,24 @@ import { nobleMac, type Mac } from './derive.js';
 import { VerifyError } from './errors.js';
 import { checkDraws, type Draw } from './fairness.js';
 import { keyId } from './keys.js';
-import { leafHash } from './merkle.js';
+import { leafHash, nodeHash } from './merkle.js';
 import { checkRecordSignature, type LogRecord, type RecordType, type SignatureVerifier } from './record.js';
 
-/** SHA-256 for the record hash and the leaf hash. Node tools may pass node:crypto's, which agrees byte for byte. */
+/** SHA-256 for the record, leaf and tree node hashes. Node tools may pass node:crypto's, which agrees byte for byte. */
 export interface RecordHashing {
   /** SHA-256 of the UTF-8 bytes of `text`. */
   sha256(text: string): Uint8Array;
   /** RFC 9162 leaf hash of the UTF-8 bytes of `text` (merkle.ts leafHash). */
   leafHash(text: string): Uint8Array;
+  /** RFC 9162 interior node hash (merkle.ts nodeHash). */
+  nodeHash(left: Uint8Array, right: Uint8Array): Uint8Array;
 }
 
 /** The browser-safe default: @noble/hashes. */
 export const nobleHashing: RecordHashing = {
   sha256: (text) => sha256(utf8(text)),
   leafHash: (text) => leafHash(utf8(text)),
+  nodeHash,
 };
 
 export interface ExamineOptions {

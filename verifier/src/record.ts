@@ -11,8 +11,8 @@
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
-import { canonicalize, type Json } from './canonical.js';
-import { concatBytes, fromHex, toHex, utf8 } from './bytes.js';
+import { canonicalize, isCanonicalJson, type Json } from './canonical.js';
+import { fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
 import { VerifyError } from './errors.js';
 
 export const RECORD_VERSION = 1;
@@ -48,10 +48,15 @@ export function recordHash(record: UnsignedRecord): Uint8Array {
   return sha256(utf8(canonicalize({ v, chain, seq, time, type, prev, key, body })));
 }
 
+const CONTEXT_BYTES = utf8(RECORD_SIGNATURE_CONTEXT);
+
 /** The exact bytes the record's Ed25519 signature covers. */
 export function signingMessage(hash: Uint8Array): Uint8Array {
   if (hash.length !== 32) throw new RangeError('hash: expected 32 bytes');
-  return concatBytes(utf8(RECORD_SIGNATURE_CONTEXT), hash);
+  const message = new Uint8Array(CONTEXT_BYTES.length + 32);
+  message.set(CONTEXT_BYTES);
+  message.set(hash, CONTEXT_BYTES.length);
+  return message;
 }
 
 /** Canonical text of a signed record: what the log stores and exports. */
@@ -60,7 +65,6 @@ export function encodeRecord(record: LogRecord): string {
 }
 
 const FIELDS = ['body', 'chain', 'hash', 'key', 'prev', 'seq', 'sig', 'time', 'type', 'v'];
-const HEX64 = /^[0-9a-f]{64}$/;
 
 /**
  * Parses one record strictly: exact field set, types, integers only, and the
@@ -76,6 +80,8 @@ export function parseRecord(text: string): LogRecord {
     throw new VerifyError('FORMAT', 'record is not JSON', undefined, { cause: err });
   }
   const record = checkShape(value);
+  if (isCanonicalJson(text, record)) return record;
+  // Not canonical: encode, for canonicalize's reason (naming the member) or a plain refusal.
   let canonical: string;
   try {
     canonical = encodeRecord(record);
@@ -95,29 +101,48 @@ function checkShape(value: unknown): LogRecord {
   const fail = (why: string): never => {
     throw new VerifyError('FORMAT', why, seq);
   };
-  const keys = Object.keys(r).sort();
-  if (keys.join() !== FIELDS.join()) fail(`fields must be exactly ${FIELDS.join(', ')}`);
+  if (!sameMembers(Object.keys(r), FIELDS)) fail(`fields must be exactly ${FIELDS.join(', ')}`);
   if (r.v !== RECORD_VERSION) fail(`unsupported version ${String(r.v)}`);
   if (seq === undefined) fail('seq: must be a non-negative integer');
   if (typeof r.chain !== 'string' || r.chain.length === 0) fail('chain: must be a non-empty string');
   if (!Number.isSafeInteger(r.time) || (r.time as number) < 0) fail('time: must be a non-negative integer');
   if (!RECORD_TYPES.includes(r.type as RecordType)) fail(`type: unknown ${String(r.type)}`);
-  for (const f of ['prev', 'hash'] as const) if (typeof r[f] !== 'string' || !HEX64.test(r[f])) fail(`${f}: must be 64 hex digits`);
-  if (typeof r.key !== 'string' || !/^[0-9a-f]{16}$/.test(r.key)) fail('key: must be 16 hex digits');
-  if (typeof r.sig !== 'string' || !/^[0-9a-f]{128}$/.test(r.sig)) fail('sig: must be 128 hex digits');
+  for (const f of ['prev', 'hash'] as const) if (!isLowerHex(r[f], 64)) fail(`${f}: must be 64 hex digits`);
+  if (!isLowerHex(r.key, 16)) fail('key: must be 16 hex digits');
+  if (!isLowerHex(r.sig, 128)) fail('sig: must be 128 hex digits');
   if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body)) fail('body: must be an object');
-  checkIntegers(r.body, 'body', fail);
+  const notInteger = nonIntegerPath(r.body);
+  if (notInteger !== null) fail(`body${notInteger}: numbers must be safe integers`);
   return r as unknown as LogRecord;
 }
 
-// The protocol carries integers only, so third-party encoders never have to
-// reproduce ECMAScript's float formatting.
-function checkIntegers(value: unknown, path: string, fail: (why: string) => never): void {
-  if (typeof value === 'number' && !Number.isSafeInteger(value)) fail(`${path}: numbers must be safe integers`);
-  if (Array.isArray(value)) value.forEach((v, i) => checkIntegers(v, `${path}[${i}]`, fail));
-  else if (typeof value === 'object' && value !== null) {
-    for (const [k, v] of Object.entries(value)) checkIntegers(v, `${path}.${k}`, fail);
+/** `keys` are exactly `sorted`'s members, in any order (`sorted` sorted, without repeats). */
+function sameMembers(keys: string[], sorted: readonly string[]): boolean {
+  if (keys.length !== sorted.length) return false;
+  return keys.every((k, i) => k === sorted[i]) || keys.slice().sort().every((k, i) => k === sorted[i]);
+}
+
+/**
+ * The path (from `value`) of the first number that is not a safe integer, or
+ * null. The protocol carries integers only, so third-party encoders never
+ * have to reproduce ECMAScript's float formatting. The path is built only
+ * for a failure: records are checked by the million.
+ */
+function nonIntegerPath(value: unknown): string | null {
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? null : '';
+  if (typeof value !== 'object' || value === null) return null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const below = nonIntegerPath(value[i]);
+      if (below !== null) return `[${i}]${below}`;
+    }
+    return null;
   }
+  for (const k of Object.keys(value)) {
+    const below = nonIntegerPath((value as Record<string, unknown>)[k]);
+    if (below !== null) return `.${k}${below}`;
+  }
+  return null;
 }
 
 /** Verifies an Ed25519 signature; must return false (not throw) on a bad one. */

@@ -6,16 +6,47 @@
  * building an OpenSSL key object costs about as much as a verification.
  */
 
-import { createHash, createHmac, createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createHmac, createPublicKey, hash, verify, type KeyObject } from 'node:crypto';
 import type { Mac, RecordHashing, SignatureVerifier } from '@rngseal/verifier';
-import { leafHash } from '../tlog/tree.js';
+
+// One-shot hashing of the string itself: no Hash object and no Buffer of
+// the record per call (the audit hashes every record twice). Digests come
+// out as latin1 ('binary') strings, one char per byte, into pooled Buffers:
+// a 'buffer' digest allocates an ArrayBuffer of its own, which costs as much
+// as hashing a record.
+const NODE_PREFIX = Uint8Array.of(0x01);
+const sha256 = (data: string | Uint8Array): Buffer => Buffer.from(hash('sha256', data, 'binary'), 'binary');
 
 export const nodeHashing: RecordHashing = {
-  sha256: (text) => createHash('sha256').update(text, 'utf8').digest(),
-  leafHash: (text) => leafHash(Buffer.from(text, 'utf8')),
+  sha256: (text) => sha256(text),
+  // RFC 9162: SHA-256(0x00 ‖ data), as tlog/tree.ts leafHash; U+0000 is the byte 0x00 in UTF-8.
+  leafHash: (text) => sha256(`\u0000${text}`),
+  // RFC 9162: SHA-256(0x01 ‖ left ‖ right), as tlog/tree.ts nodeHash.
+  nodeHash: (left, right) => sha256(Buffer.concat([NODE_PREFIX, left, right])),
 };
 
-export const nodeMac: Mac = (key, message) => createHmac('sha256', key).update(message).digest();
+const BLOCK = 64;
+
+/**
+ * HMAC-SHA256 (RFC 2104) as two one-shot SHA-256 calls: createHmac builds a
+ * KeyObject and an Hmac object per call, which costs about three times the
+ * hashing, and an outcome needs one HMAC per 32 bytes of its stream.
+ * H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), K the key zero-padded to 64 bytes.
+ */
+export const nodeMac: Mac = (key, message) => {
+  // RFC 2104 hashes a longer key first; the audit's keys (seeds, entropy) are 32 bytes.
+  if (key.length > BLOCK) return createHmac('sha256', key).update(message).digest();
+  const inner = Buffer.allocUnsafe(BLOCK + message.length);
+  const outer = Buffer.allocUnsafe(BLOCK + 32);
+  for (let i = 0; i < BLOCK; i++) {
+    const k = i < key.length ? key[i]! : 0;
+    inner[i] = k ^ 0x36;
+    outer[i] = k ^ 0x5c;
+  }
+  inner.set(message, BLOCK);
+  outer.write(hash('sha256', inner, 'binary'), BLOCK, 'binary');
+  return sha256(outer);
+};
 
 /**
  * An Ed25519 verifier (RFC 8032, as nobleVerify) that keeps each public

@@ -48,7 +48,8 @@ function examineChunk(job: ChunkJob): ChunkReply {
   // A chunk ends at a newline, except the input's last line.
   if (lines.at(-1) === '') lines.pop();
   const facts: RecordFacts[] = [];
-  for (const [i, raw] of lines.entries()) {
+  for (let i = 0; i < lines.length; i++) {
+    const raw = lines[i]!;
     const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
     if (line.length === 0) continue;
     let record;

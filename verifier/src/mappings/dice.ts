@@ -25,5 +25,9 @@ export const dice: Mapping<DiceParams, number[]> = {
     );
   }),
   cost: ({ count }) => count,
-  run: (stream, { count, sides }) => Array.from({ length: count }, () => 1 + uniform(stream, sides)),
+  run(stream, { count, sides }) {
+    const rolls: number[] = [];
+    for (let i = 0; i < count; i++) rolls.push(1 + uniform(stream, sides));
+    return rolls;
+  },
 };

@@ -8,6 +8,7 @@
 import { uniform } from '../derive.js';
 import type { Mapping } from './mapping.js';
 import { checkInt, checkShape, neverThrows } from './params.js';
+import { countFrom } from './shuffle.js';
 
 export type DrawParams = { n: number; k: number };
 
@@ -27,7 +28,7 @@ export const draw: Mapping<DrawParams, number[]> = {
   // The work is O(n) (the whole array is built), so n is what a request pays for.
   cost: ({ n }) => n,
   run(stream, { n, k }) {
-    const a = Array.from({ length: n }, (_, i) => i + 1);
+    const a = countFrom(1, n);
     for (let i = 0; i < k; i++) swap(a, i, i + uniform(stream, n - i));
     return a.slice(0, k);
   },

@@ -22,7 +22,7 @@ export const shuffle: Mapping<ShuffleParams, number[]> = {
   }),
   cost: ({ n }) => n,
   run(stream, { n }) {
-    const a = Array.from({ length: n }, (_, i) => i);
+    const a = countFrom(0, n);
     for (let i = n - 1; i >= 1; i--) {
       const j = uniform(stream, i + 1);
       const t = a[i]!;
@@ -32,3 +32,10 @@ export const shuffle: Mapping<ShuffleParams, number[]> = {
     return a;
   },
 };
+
+/** [start, start + 1, …, start + n − 1], built in a loop: Array.from with a callback costs several times more, per draw. */
+export function countFrom(start: number, n: number): number[] {
+  const a: number[] = [];
+  for (let i = 0; i < n; i++) a.push(start + i);
+  return a;
+}
