@@ -13,27 +13,18 @@
  * be the one its records give. So the next checkpoint signs the records' root.
  */
 
-import { verify as nodeVerify, createPublicKey } from 'node:crypto';
 import {
   ChainAuditor, checkCheckpointRecord, checkRecordSignature, equalBytes, keyId, noteKeysFor, parseRecord, VerifyError,
   type AuditReport, type BootBody, type Checkpoint, type SignatureVerifier,
 } from '@rngseal/verifier';
+import { cachedKeyVerifier } from './node-crypto.js';
 import type { LogStore, StoredRecord, TreeHash } from './store/log-store.js';
 import { frontierIndexes, TreeFrontier } from './tlog/frontier.js';
 import { MissingTreeHashError, storeHashReader } from './tlog/store-reader.js';
 import { leafHash, storedHashIndex, treeHash } from './tlog/tree.js';
 
-const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
-
-/** node:crypto (OpenSSL) Ed25519 verification, for Node tools that check many records. */
-export const opensslVerify: SignatureVerifier = (publicKey, message, signature) => {
-  try {
-    const key = createPublicKey({ key: Buffer.concat([SPKI_ED25519, publicKey]), format: 'der', type: 'spki' });
-    return nodeVerify(null, message, key, signature);
-  } catch {
-    return false;
-  }
-};
+/** node:crypto (OpenSSL) Ed25519 verification, for Node tools that check many records; each key parsed once. */
+export const opensslVerify: SignatureVerifier = cachedKeyVerifier();
 
 export interface CheckOptions {
   /** Verify from seq 0 with every fairness check, instead of the tail. */

@@ -12,7 +12,7 @@
  * NIST summary are not (its histograms and proportions carry them).
  */
 
-import type { Assessment } from '../dieharder/parse.js';
+import type { Assessment, DieharderResult } from '../dieharder/parse.js';
 import type { BatteryReport } from '../outcomes/battery.js';
 import { JsonField } from './json-reader.js';
 
@@ -72,15 +72,8 @@ export interface NistSummaryInput {
   tests: { name: string; subtests: NistSubtestInput[] }[];
 }
 
-export interface DieharderRowInput {
-  test: string;
-  ntup: number;
-  tsamples: number;
-  psamples: number;
-  pvalue: number;
-  assessment: Assessment;
-  resolvedAfter?: number;
-}
+/** A dieharder result row as scripts/dieharder/run.mjs writes it: the parsed line, and the rerun that resolved a WEAK one. */
+export type DieharderRowInput = Omit<DieharderResult, 'seed'> & { resolvedAfter?: number };
 
 export interface DieharderInput {
   results: DieharderRowInput[];

@@ -22,7 +22,7 @@ import { ChainAuditor, VerifyError, type AuditReport } from '@rngseal/verifier';
 import { lineChunks } from './chunks.js';
 import { firstPass } from './first-pass.js';
 import type { AuditInput } from './input.js';
-import { cachedKeyVerifier, nodeHashing, nodeMac } from './node-crypto.js';
+import { cachedKeyVerifier, nodeHashing, nodeMac } from '../node-crypto.js';
 import { examineInOrder, ExaminerPool } from './pool.js';
 import type { AuditPhase } from './progress.js';
 

@@ -8,7 +8,7 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { examineRecord, keyId, parseRecord, VerifyError, type ExamineOptions, type RecordFacts } from '@rngseal/verifier';
-import { cachedKeyVerifier, nodeHashing, nodeMac } from './node-crypto.js';
+import { cachedKeyVerifier, nodeHashing, nodeMac } from '../node-crypto.js';
 import { encodeFacts, toWireError, type ChunkJob, type ChunkReply, type WorkerSetup } from './wire.js';
 
 const port = parentPort;

@@ -38,17 +38,18 @@
  * conditionedChunks), the option parsing and the progress line.
  */
 
-import { createHash, createHmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createWriteStream, existsSync, openSync, renameSync, writeFileSync, type WriteStream } from 'node:fs';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import {
   createSource, FIPS140_BLOCK_BYTES, Fips140Battery, HealthMonitor, parseSourceSpec, startupByteCount, startupTest,
   type EntropySource, type HealthFailure, type SourceIdentity,
 } from '@rngseal/drivers';
-import { computeDraws, mappingByName, SEED_BYTES, type DrawSpec, type Json, type Mac, type Params } from '@rngseal/verifier';
+import { computeDraws, mappingByName, SEED_BYTES, type DrawSpec, type Json, type Params } from '@rngseal/verifier';
 import { EntropyUnavailableError } from '../entropy/entropy.js';
 import { HardwareEntropy } from '../entropy/hardware.js';
 import type { ChannelFailure } from '../entropy/channel.js';
+import { nodeMac } from '../node-crypto.js';
 import { softwareIdentity } from '../software.js';
 import { parse, run, UsageError } from './args.js';
 
@@ -508,9 +509,6 @@ export async function* conditionedChunks(pipeline: Pipeline, options: Pick<Stage
     await yieldToLoop(); // let the channels refill
   }
 }
-
-/** HMAC-SHA256 through OpenSSL, as the engine computes direct draws. */
-const nodeMac: Mac = (key, message) => createHmac('sha256', key).update(message).digest();
 
 /** CSV lines of `count` outcomes, a batch at a time. */
 async function* outcomeLines(pipeline: Pipeline, spec: DrawSpec, count: number): AsyncGenerator<{ text: string; count: number }> {

@@ -6,11 +6,12 @@
  * nonce) are serialised with the append that depends on them.
  */
 
-import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import {
   canonicalize, clientSeedProblem, computeDraws, mappingById, mappingByName, SEED_BYTES, toHex,
   type Body, type Json, type LogRecord, type OutcomeBody, type Params, type RevealReason,
 } from '@rngseal/verifier';
+import { nodeMac } from '../node-crypto.js';
 import type { LogStore, StoredRecord } from '../store/log-store.js';
 import type { EpochBook, EpochState } from './epochs.js';
 import { badRequest, conflict, notFound, ProblemError } from './problem.js';
@@ -40,8 +41,6 @@ export interface Outcome {
   body: OutcomeBody;
 }
 
-/** HMAC-SHA256 through OpenSSL: the same bytes as the verifier's @noble default, faster here. */
-const nodeMac = (key: Uint8Array, message: Uint8Array): Uint8Array => createHmac('sha256', key).update(message).digest();
 
 /** Most work (result values and list entries, Mapping.cost) one request may ask for. */
 export const MAX_REQUEST_COST = 100_000;

@@ -1,5 +1,5 @@
 /**
- * The audit's node:crypto plug (audit/node-crypto.ts) computes byte for byte
+ * The audit's node:crypto plug (node-crypto.ts) computes byte for byte
  * what the verifier's browser-safe @noble defaults compute: HMAC-SHA256
  * built from one-shot hashes, for keys shorter than, equal to and longer
  * than the 64-byte block; record, leaf and node hashes of text with
@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { leafHash, nobleHashing, nobleMac, nodeHash, toHex, utf8 } from '@rngseal/verifier';
-import { nodeHashing, nodeMac } from '../src/audit/node-crypto.js';
+import { nodeHashing, nodeMac } from '../src/node-crypto.js';
 
 /** Deterministic bytes: SHA-256 in counter mode over a label. */
 function bytes(label: string, n: number): Uint8Array {

@@ -1,6 +1,6 @@
 /**
- * @module audit/node-crypto
- * The auditor's SHA-256, HMAC-SHA256 and Ed25519 verification through
+ * @module node-crypto
+ * SHA-256, HMAC-SHA256 and Ed25519 verification through
  * node:crypto (OpenSSL): byte for byte what the verifier's @noble defaults
  * compute, several times faster. Ed25519 public keys are parsed once each:
  * building an OpenSSL key object costs about as much as a verification.
