@@ -7,14 +7,15 @@
  */
 
 import { createCipheriv, createPrivateKey } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSource, parseSourceSpec } from '@rngseal/drivers';
-import { toHex, type LogRecord } from '@rngseal/verifier';
+import { encodeRecord, parseRecord, recordHash, signingMessage, toHex, type LogRecord } from '@rngseal/verifier';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { HardwareEntropy } from '../src/entropy/hardware.js';
+import { loadKeyFile } from '../src/signer.js';
 import { SELF_TEST_TESTS } from '../src/entropy/self-test-battery.js';
 import { runCli, startTestService, tempDir, type TestService } from './helper.js';
 
@@ -160,6 +161,26 @@ describe('healthy DRBG', () => {
     const audit = await runCli(['audit', '--url', s.url, '--key', key]);
     expect(audit.code, audit.stdout + audit.stderr).toBe(0);
     expect(audit.stdout).toMatch(/^OK chain /);
+    expect(audit.stdout).toMatch(/ [1-9]\d* SP 800-22 self-test records \(0 failed\): verdicts and policy states recomputed/);
+
+    // The key holder rewrites a self-test record to pass a p-value below the threshold, re-signing and re-linking
+    // the chain after it: the audit recomputes the verdict and names the record.
+    const chain = (await s.call('GET', '/v1/export')).text.trim().split('\n').map((l) => parseRecord(l));
+    const at = chain.findIndex((r) => r.type === 'health' && r.body.test === 'SP800-22' && r.body.status === 'passed');
+    const forged = chain[at]!.body as { pValues: Record<string, number[]>; threshold: number };
+    forged.pValues.Frequency![0] = forged.threshold - 1;
+    const signer = loadKeyFile(join(s.dataDir, 'signing-key.pem'));
+    for (let i = at; i < chain.length; i++) {
+      if (i > at) chain[i]!.prev = chain[i - 1]!.hash;
+      const hash = recordHash(chain[i]!);
+      chain[i]!.hash = toHex(hash);
+      chain[i]!.sig = toHex(signer.sign(signingMessage(hash)));
+    }
+    const file = join(tempDir(), 'forged.ndjson');
+    writeFileSync(file, chain.map((r) => `${encodeRecord(r)}\n`).join(''));
+    const refused = await runCli(['audit', file, '--key', key]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(new RegExp(`^FAILED HEALTH: record ${chain[at]!.seq}: self-test status "passed": its p-values say failed`));
   });
 
   it('runs the battery off the event loop', async () => {

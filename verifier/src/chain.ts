@@ -26,6 +26,7 @@ import { VerifyError } from './errors.js';
 import { checkDraws, commitmentOf } from './fairness.js';
 import { keyId, nobleVerify } from './keys.js';
 import { isValidKeyName } from './note.js';
+import { checkSelfTestBody, isSelfTestBody } from './self-test-record.js';
 import {
   examineRecord, failureOf, fromHexOr, nobleHashing, type ExamineOptions, type HeldOutcome, type OutcomeFacts, type RecordFacts, type RecordHashing,
 } from './record-facts.js';
@@ -90,6 +91,9 @@ export interface AuditReport {
   checkpointRootsRecomputed: number;
   /** The checkpoints' origin, once one was seen (or as given). */
   origin: string | null;
+  /** Self-test health records whose verdict and policy state were recomputed, and how many of them failed. */
+  selfTests: number;
+  selfTestFailures: number;
 }
 
 interface Epoch {
@@ -137,7 +141,7 @@ export class ChainAuditor {
     this.report = {
       chain: null, records: 0, firstSeq: null, lastSeq: null, headHash: null,
       outcomes: 0, draws: 0, epochsRevealed: 0, epochsOpen: [], trustedOnFirstUse: this.tofu,
-      checkpoints: 0, checkpointRootsRecomputed: 0, origin: options.origin ?? null,
+      checkpoints: 0, checkpointRootsRecomputed: 0, origin: options.origin ?? null, selfTests: 0, selfTestFailures: 0,
     };
   }
 
@@ -241,9 +245,19 @@ export class ChainAuditor {
         return this.onOutcome(facts.outcome, facts.seq, facts.time);
       case 'reveal':
         return this.onReveal(inSequence(facts).body as unknown as RevealBody, facts.seq);
+      case 'health':
+        return this.onHealth(inSequence(facts).body, facts.seq);
       default:
         return;
     }
+  }
+
+  /** A self-test record: its verdict recomputed from its p-values (a source's health record has no such rule). */
+  private onHealth(body: unknown, seq: number): void {
+    if (!isSelfTestBody(body)) return;
+    checkSelfTestBody(body, seq);
+    this.report.selfTests++;
+    if (body.status === 'failed') this.report.selfTestFailures++;
   }
 
   private onCommit(body: CommitBody, seq: number): void {

@@ -16,7 +16,8 @@ export type VerifyCheck =
   | 'OUTCOME' // a recomputed result differs from the recorded one
   | 'INCLUSION'
   | 'CONSISTENCY'
-  | 'CHECKPOINT';
+  | 'CHECKPOINT'
+  | 'HEALTH'; // a self-test record's verdict or policy state contradicts its own numbers
 
 export class VerifyError extends Error {
   override readonly name = 'VerifyError';

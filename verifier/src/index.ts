@@ -14,6 +14,7 @@ export * from './client-seed.js';
 export * from './derive.js';
 export * from './fairness.js';
 export * from './chain.js';
+export * from './self-test-record.js';
 export {
   examineRecord, nobleHashing, type ExamineOptions, type HeldOutcome, type OutcomeFacts, type RecordFacts, type RecordHashing,
 } from './record-facts.js';

@@ -104,7 +104,7 @@ export interface RecordFacts {
 }
 
 /** Record types whose body the sequential checks read (keys, epochs, checkpoints). */
-const READ_IN_SEQUENCE: ReadonlySet<RecordType> = new Set(['boot', 'commit', 'reveal', 'checkpoint']);
+const READ_IN_SEQUENCE: ReadonlySet<RecordType> = new Set(['boot', 'commit', 'reveal', 'checkpoint', 'health']);
 
 /**
  * Examines one record on its own. `text` must be its canonical encoding (as

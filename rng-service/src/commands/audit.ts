@@ -87,6 +87,7 @@ function printReport(r: AuditReport): number {
       `   ${r.outcomes} outcome records (${r.draws} draws) recomputed; ${r.epochsRevealed} epochs revealed and matched\n` +
       (r.checkpoints ? `   ${r.checkpoints} checkpoints of ${r.origin}: signatures valid, roots recomputed from the records (so each extends the one before)\n` : '   no checkpoints\n') +
       (r.epochsOpen.length ? `   ${r.epochsOpen.length} epochs still open: their outcomes are signed but not yet recomputable\n` : '') +
+      (r.selfTests ? `   ${r.selfTests} SP 800-22 self-test records (${r.selfTestFailures} failed): verdicts and policy states recomputed from their p-values\n` : '') +
       (r.trustedOnFirstUse ? '   WARNING: no --key given; trusted the keys announced in the log itself\n' : ''),
   );
   return 0;
