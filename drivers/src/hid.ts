@@ -27,7 +27,7 @@
 import { randomBytes } from 'node:crypto';
 import { basename } from 'node:path';
 import { knownFido } from './known-devices.js';
-import { EventedSource, SourceError, checkEntropyClaim, checkReadSize, type SourceIdentity } from './source.js';
+import { EventedSource, ReadQueue, SourceError, checkEntropyClaim, checkReadSize, type SourceIdentity } from './source.js';
 import { usbInfoFor } from './sysfs.js';
 
 /** The subset of node-hid's HIDAsync this driver uses. */
@@ -116,7 +116,7 @@ export class HidSource extends EventedSource {
   #reports: Uint8Array[] = [];
   #waiter: { resolve: (r: Uint8Array) => void; reject: (e: Error) => void } | null = null;
   #spare: Uint8Array = new Uint8Array(0);
-  #busy: Promise<unknown> = Promise.resolve();
+  readonly #reads = new ReadQueue();
   #opening: Promise<void> | null = null;
 
   constructor(options: HidSourceOptions) {
@@ -141,9 +141,7 @@ export class HidSource extends EventedSource {
 
   read(max: number): Promise<Uint8Array> {
     checkReadSize(max);
-    const result = this.#busy.then(() => this.#readOnce(max));
-    this.#busy = result.catch(() => {});
-    return result;
+    return this.#reads.run(() => this.#readOnce(max));
   }
 
   async close(): Promise<void> {

@@ -21,7 +21,7 @@
 
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { EventedSource, SourceError, checkEntropyClaim, checkReadSize, type SourceIdentity } from './source.js';
+import { EventedSource, ReadQueue, SourceError, checkEntropyClaim, checkReadSize, type SourceIdentity } from './source.js';
 
 export type SimFault = 'none' | 'stuck' | 'bias' | 'repeat' | 'stall' | 'disconnect';
 
@@ -61,7 +61,7 @@ export class SimSource extends EventedSource {
   #disconnected = false;
   #tokens = 0;
   #lastRefill = 0;
-  #busy: Promise<unknown> = Promise.resolve();
+  readonly #reads = new ReadQueue();
   #abort = new AbortController();
 
   constructor(options: SimOptions = {}) {
@@ -93,9 +93,7 @@ export class SimSource extends EventedSource {
 
   read(max: number): Promise<Uint8Array> {
     checkReadSize(max);
-    const result = this.#busy.then(() => this.#readOnce(max));
-    this.#busy = result.catch(() => {});
-    return result;
+    return this.#reads.run(() => this.#readOnce(max));
   }
 
   async close(): Promise<void> {

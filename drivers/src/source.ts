@@ -94,6 +94,17 @@ export abstract class EventedSource extends EventEmitter<SourceEvents> implement
   }
 }
 
+/** Runs reads one at a time, in call order: a device answers one request before the next is sent. */
+export class ReadQueue {
+  #last: Promise<unknown> = Promise.resolve();
+
+  run<T>(read: () => Promise<T>): Promise<T> {
+    const result = this.#last.then(read);
+    this.#last = result.catch(() => {}); // a failed read does not block the ones behind it
+    return result;
+  }
+}
+
 /** Rejects a read size that is not a positive integer (as OsSource does). */
 export function checkReadSize(max: number): void {
   if (!Number.isSafeInteger(max) || max < 1) throw new RangeError(`max: must be a positive integer, got ${max}`);
