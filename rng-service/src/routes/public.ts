@@ -105,6 +105,11 @@ export async function publicKeys(store: LogStore, chain: string): Promise<Array<
 export async function round(store: LogStore, requestId: string): Promise<Record<string, unknown>> {
   const found = await store.byRequest(requestId);
   if (!found) throw notFound(`round ${requestId}`);
+  return roundOf(store, found);
+}
+
+/** The round of a stored record a request made: the record, and for an epoch outcome its commit and reveal. */
+export async function roundOf(store: LogStore, found: StoredRecord): Promise<Record<string, unknown>> {
   const parse = (s: StoredRecord | null) => (s ? (JSON.parse(s.text) as LogRecord) : null);
   const outcome = parse(found);
   if (found.type !== 'outcome') return { [found.type]: outcome };

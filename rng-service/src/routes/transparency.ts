@@ -16,7 +16,7 @@ import { badRequest, conflict, notFound } from '../engine/problem.js';
 import type { LogStore } from '../store/log-store.js';
 import { storeHashReader } from '../tlog/store-reader.js';
 import { proveConsistency, proveInclusion } from '../tlog/tree.js';
-import { round } from './public.js';
+import { roundOf } from './public.js';
 import { consistencyReply, errorReplies, inclusionReply, receiptReply, REQUEST_ID } from './schemas.js';
 
 const COUNT = { type: 'string', pattern: '^(0|[1-9][0-9]{0,15})$' } as const;
@@ -92,7 +92,7 @@ export async function transparencyRoutes(app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const found = await store.byRequest(request.params.requestId);
     if (found?.type !== 'outcome') throw notFound(`outcome of request ${request.params.requestId}`);
-    const { outcome, commit, reveal } = (await round(store, request.params.requestId)) as Record<string, LogRecord | null>;
+    const { outcome, commit, reveal } = (await roundOf(store, found)) as Record<string, LogRecord | null>;
     const records = [outcome, commit, reveal].filter((r): r is LogRecord => Boolean(r));
     const checkpoint = await latestCheckpoint(store, found.chain);
     const last = Math.max(...records.map((r) => r.seq));
