@@ -6,9 +6,10 @@
 
 import { resolve } from 'node:path';
 import type { Scope } from '../store/log-store.js';
-import { isPostgresUrl, openStore } from '../store/open.js';
+import { openStore } from '../store/open.js';
 import { createToken, SCOPES } from '../tokens.js';
 import { parse, run, UsageError } from './args.js';
+import { storeLocation } from './store-arg.js';
 
 const USAGE = `usage: rngseal token create --scope outcomes|admin [--label TEXT] [--data-dir DIR | --store STORE]
        rngseal token list [--data-dir DIR | --store STORE]
@@ -20,8 +21,7 @@ export async function tokenCommand(args: string[]): Promise<number> {
     const { values, positionals } = parse(args, { scope: { type: 'string', multiple: true }, label: { type: 'string' }, 'data-dir': { type: 'string' }, store: { type: 'string' } }, true);
     if (values.help) return (process.stdout.write(`${USAGE}\n`), 0);
     const dataDir = resolve(values['data-dir'] ?? process.env.RNGSEAL_DATA_DIR ?? 'rngseal-data');
-    const location = values.store ?? process.env.RNGSEAL_STORE ?? resolve(dataDir, 'rngseal.db');
-    const store = openStore(isPostgresUrl(location) ? location : resolve(location));
+    const store = openStore(storeLocation(values.store, '--store', resolve(dataDir, 'rngseal.db')));
     try {
       await store.migrate(); // as the service role: checks the schema and grants, changes nothing
       const [action, id] = positionals;
