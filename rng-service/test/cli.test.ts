@@ -53,6 +53,25 @@ describe('rngseal CLI', () => {
     expect(devices).toEqual(expect.arrayContaining([expect.objectContaining({ kind: 'hwrng', path: '/dev/hwrng', spec: expect.stringMatching(/^hwrng/) })]));
   });
 
+  it('token create, list and revoke on the data directory\'s SQLite store, and the token then authenticates', async () => {
+    const dir = tempDir();
+    const s = await startTestService({}, dir);
+    await s.stop();
+    const created = await runCli(['token', 'create', '--scope', 'outcomes', '--label', 'cli-made', '--data-dir', dir]);
+    expect(created.code, created.stderr).toBe(0);
+    const [id, token] = created.stdout.trim().split('\n').map((l) => l.split(' ')[0]!);
+    expect((await runCli(['token', 'list', '--data-dir', dir])).stdout).toMatch(new RegExp(`^${id}\toutcomes\tactive\tcli-made$`, 'm'));
+    const again = await startTestService({}, dir);
+    try {
+      const dice = { requestId: 'cli-token', mapping: 'dice', params: { count: 1, sides: 6 } };
+      expect((await again.call('POST', '/v1/outcome', dice, token!)).status).toBe(200);
+    } finally {
+      await again.stop();
+    }
+    expect((await runCli(['token', 'revoke', id!, '--data-dir', dir])).stdout).toBe(`revoked ${id}\n`);
+    expect((await runCli(['token', 'list', '--data-dir', dir])).stdout).toMatch(new RegExp(`^${id}\toutcomes\trevoked`, 'm'));
+  });
+
   it('an unknown flag is a usage error', async () => {
     const { code, stderr } = await runCli(['serve', '--colour']);
     expect(code).toBe(2);
