@@ -24,7 +24,7 @@ import { VerifyError } from './errors.js';
 import { checkDraws, type Draw } from './fairness.js';
 import { keyId } from './keys.js';
 import { leafHash, nodeHash } from './merkle.js';
-import { checkRecordSignature, type LogRecord, type RecordType, type SignatureVerifier } from './record.js';
+import { checkRecordSignature, unsignedText, type LogRecord, type RecordType, type SignatureVerifier } from './record.js';
 
 /** SHA-256 for the record, leaf and tree node hashes. Node tools may pass node:crypto's, which agrees byte for byte. */
 export interface RecordHashing {
@@ -123,7 +123,7 @@ export function examineRecord(record: LogRecord, text: string, options: ExamineO
     key: record.key,
     leaf: options.hashing.leafHash(text),
     checkedUnder: key ?? null,
-    signatureError: key ? failureOf(seq, () => checkRecordSignature(record, key, options.verify, hashFromText(record, text, options.hashing))) : null,
+    signatureError: key ? failureOf(seq, () => checkRecordSignature(record, key, options.verify, options.hashing.sha256(unsignedText(record, text)))) : null,
     record: READ_IN_SEQUENCE.has(record.type) ? record : null,
     outcome: options.checkBodies && record.type === 'outcome' ? examineOutcome(record, options) : null,
   };
@@ -179,21 +179,6 @@ function announcedKey(record: LogRecord): Uint8Array | undefined {
   } catch {
     return undefined; // ChainAuditor reports the malformed key in sequence
   }
-}
-
-/**
- * The hash of the record: SHA-256 of its canonical text without `hash` and
- * `sig`, cut out of the stored text (whose members after `body` and `chain`
- * have one possible encoding each) instead of encoding the record again.
- * undefined for a text that is not the record's canonical encoding: then
- * checkRecordSignature encodes it.
- */
-function hashFromText(r: LogRecord, text: string, hashing: RecordHashing): Uint8Array | undefined {
-  const tail = `,"key":"${r.key}","prev":"${r.prev}","seq":${r.seq}`;
-  const end = `,"time":${r.time},"type":"${r.type}","v":${r.v}}`;
-  const signed = `,"hash":"${r.hash}"${tail},"sig":"${r.sig}"${end}`;
-  if (!text.endsWith(signed)) return undefined;
-  return hashing.sha256(`${text.slice(0, text.length - signed.length)}${tail}${end}`);
 }
 
 /** Runs a check; returns its failure instead of throwing it. A malformed body's TypeError is a FORMAT failure. */
