@@ -49,26 +49,42 @@ export function deriveStream(key: Uint8Array, clientSeed: string, nonce: number,
   }
   if (!Number.isSafeInteger(nonce) || nonce < 0) throw new RangeError('nonce: must be a safe non-negative integer');
 
-  // A private copy: the caller changing its key array must not change later blocks.
-  const ownKey = key.slice();
-  let block: Uint8Array = new Uint8Array(0);
-  let index = 0;
-  let offset = 0;
-  let used = 0;
-  return {
-    next(): number {
-      if (offset === block.length) {
-        block = mac(ownKey, utf8(`${clientSeed}:${nonce}:${index}`));
-        index++;
-        offset = 0;
-      }
-      used++;
-      return block[offset++]!;
-    },
-    get used(): number {
-      return used;
-    },
-  };
+  return new HmacStream(key.slice(), clientSeed, nonce, mac);
+}
+
+/**
+ * deriveStream's stream. A class, not an object literal with a getter: a
+ * literal with an accessor costs a new hidden class per stream, which makes
+ * creating it and every call to next() several times slower (the auditor
+ * makes one per draw, by the million).
+ */
+class HmacStream implements ByteStream {
+  #block: Uint8Array = new Uint8Array(0);
+  #index = 0;
+  #offset = 0;
+  #used = 0;
+
+  /** `key` is the stream's own copy: the caller changing its array must not change later blocks. */
+  constructor(
+    private readonly key: Uint8Array,
+    private readonly clientSeed: string,
+    private readonly nonce: number,
+    private readonly mac: Mac,
+  ) {}
+
+  next(): number {
+    if (this.#offset === this.#block.length) {
+      this.#block = this.mac(this.key, utf8(`${this.clientSeed}:${this.nonce}:${this.#index}`));
+      this.#index++;
+      this.#offset = 0;
+    }
+    this.#used++;
+    return this.#block[this.#offset++]!;
+  }
+
+  get used(): number {
+    return this.#used;
+  }
 }
 
 /**
