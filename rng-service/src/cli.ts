@@ -4,34 +4,27 @@
  * Each command lives in commands/ and returns its exit code.
  */
 
-import { auditCommand } from './commands/audit.js';
-import { captureCommand } from './commands/capture.js';
-import { certifyCommand } from './commands/certify.js';
-import { devicesCommand } from './commands/devices.js';
-import { exportCommand } from './commands/export.js';
-import { importCommand } from './commands/import.js';
-import { keygenCommand } from './commands/keygen.js';
-import { migrateCommand } from './commands/migrate.js';
-import { rngStreamCommand } from './commands/rng-stream.js';
-import { serveCommand } from './commands/serve.js';
-import { tokenCommand } from './commands/token.js';
-import { verifyCommand } from './commands/verify.js';
-
 export type Command = (args: string[]) => Promise<number>;
 
+/**
+ * Each command's module is loaded only when it runs: `rngseal audit` or
+ * `verify` need not load the service (fastify, pg, SQLite, device drivers).
+ */
+const lazy = <M,>(load: () => Promise<M>, pick: (m: M) => Command): Command => async (args) => pick(await load())(args);
+
 const COMMANDS: Record<string, { run: Command; summary: string }> = {
-  serve: { run: serveCommand, summary: 'run the outcome service (SQLite and a generated key by default)' },
-  keygen: { run: keygenCommand, summary: 'write a new Ed25519 signing key (mode 0600)' },
-  migrate: { run: migrateCommand, summary: 'create or upgrade the store schema (SQLite path or postgres:// URL)' },
-  export: { run: exportCommand, summary: 'write a store\'s chains, epochs and tokens to a file for rngseal import' },
-  import: { run: importCommand, summary: 'verify an export and copy it into a store (SQLite ⇄ PostgreSQL)' },
-  token: { run: tokenCommand, summary: 'create, list or revoke API tokens' },
-  verify: { run: verifyCommand, summary: 'verify one round (outcome + commit + reveal) offline' },
-  audit: { run: auditCommand, summary: 'verify a whole log: an NDJSON export or a running service' },
-  certify: { run: certifyCommand, summary: 'statistical batteries and the lab report (certify nist | outcomes | report)' },
-  devices: { run: devicesCommand, summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
-  capture: { run: captureCommand, summary: 'write raw, conditioned or outcome data to a file for a test lab' },
-  'rng-stream': { run: rngStreamCommand, summary: 'stream raw or conditioned bytes to stdout (the live feed for dieharder)' },
+  serve: { run: lazy(() => import('./commands/serve.js'), (m) => m.serveCommand), summary: 'run the outcome service (SQLite and a generated key by default)' },
+  keygen: { run: lazy(() => import('./commands/keygen.js'), (m) => m.keygenCommand), summary: 'write a new Ed25519 signing key (mode 0600)' },
+  migrate: { run: lazy(() => import('./commands/migrate.js'), (m) => m.migrateCommand), summary: 'create or upgrade the store schema (SQLite path or postgres:// URL)' },
+  export: { run: lazy(() => import('./commands/export.js'), (m) => m.exportCommand), summary: 'write a store\'s chains, epochs and tokens to a file for rngseal import' },
+  import: { run: lazy(() => import('./commands/import.js'), (m) => m.importCommand), summary: 'verify an export and copy it into a store (SQLite ⇄ PostgreSQL)' },
+  token: { run: lazy(() => import('./commands/token.js'), (m) => m.tokenCommand), summary: 'create, list or revoke API tokens' },
+  verify: { run: lazy(() => import('./commands/verify.js'), (m) => m.verifyCommand), summary: 'verify one round (outcome + commit + reveal) offline' },
+  audit: { run: lazy(() => import('./commands/audit.js'), (m) => m.auditCommand), summary: 'verify a whole log: an NDJSON export or a running service' },
+  certify: { run: lazy(() => import('./commands/certify.js'), (m) => m.certifyCommand), summary: 'statistical batteries and the lab report (certify nist | outcomes | report)' },
+  devices: { run: lazy(() => import('./commands/devices.js'), (m) => m.devicesCommand), summary: 'list entropy devices on this machine (serial, HID, kernel hwrng)' },
+  capture: { run: lazy(() => import('./commands/capture.js'), (m) => m.captureCommand), summary: 'write raw, conditioned or outcome data to a file for a test lab' },
+  'rng-stream': { run: lazy(() => import('./commands/rng-stream.js'), (m) => m.rngStreamCommand), summary: 'stream raw or conditioned bytes to stdout (the live feed for dieharder)' },
 };
 
 export const USAGE = `usage: rngseal <command> [options]
