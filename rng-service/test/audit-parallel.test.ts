@@ -19,6 +19,7 @@ import {
   ChainAuditor, encodeRecord, formatCheckpoint, fromHex, parseRecord, parseVerifierKey, recordHash, signingMessage, toHex,
   VerifyError, type AuditReport, type LogRecord,
 } from '@rngseal/verifier';
+import { firstPass } from '../src/audit/first-pass.js';
 import { fileInput } from '../src/audit/input.js';
 import { auditParallel } from '../src/audit/parallel-audit.js';
 import { loadKeyFile, type Signer } from '../src/signer.js';
@@ -273,5 +274,35 @@ describe('rngseal audit: service, terminal, flags', () => {
     expect(firstPass.at(-1)).toEqual(['first pass', 0, statSync(file).size]);
     expect(audit.at(-1)).toEqual(['audit', good.length, statSync(file).size]);
     expect(audit.length).toBeGreaterThan(5);
+  });
+});
+
+describe('first pass: the hints', () => {
+  const pieces = (bytes: Buffer, size: number) => (async function* () {
+    for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+  })();
+
+  it('finds every reveal seed and the boot key however the input is cut, with LF or CRLF line ends', async () => {
+    const reveals = good.filter((r) => r.type === 'reveal');
+    expect(reveals.length).toBeGreaterThan(1);
+    const lf = Buffer.from(lines(good).map((l) => `${l}\n`).join(''));
+    const crlf = Buffer.from(lines(good).map((l) => `${l}\r\n`).join(''));
+    const noFinalNewline = lf.subarray(0, lf.length - 1);
+    for (const input of [lf, crlf, noFinalNewline]) {
+      for (const size of [1, 7, 700, input.length]) {
+        const hints = await firstPass(pieces(input, size));
+        expect([...hints.seeds].map(([e, seed]) => [e, toHex(seed)]), `piece size ${size}`)
+          .toEqual(reveals.map((r) => [r.body.epoch, r.body.seed]));
+        expect([...hints.announced.keys()]).toEqual([good[0]!.key]);
+      }
+    }
+  });
+
+  it('a CRLF export audits as its LF export does, every revealed epoch recomputed', async () => {
+    const { publicKey } = parseVerifierKey(vkey);
+    const file = join(dir, 'crlf.ndjson');
+    writeFileSync(file, lines(good).map((l) => `${l}\r\n`).join(''));
+    const outcome = await auditParallel(fileInput(file), { keys: [publicKey], threads: 2, chunkBytes: 2048 });
+    expect(outcome.ok && outcome.report).toEqual(reference(lines(good).map((l) => `${l}\n`).join('')).report);
   });
 });

@@ -8,9 +8,12 @@
  * every reveal and boot record again in sequence, and fails where the two
  * reads disagree. Memory: one seed per epoch, one key per key id.
  *
- * Only lines holding `"type":"reveal"` or `"type":"boot"` are parsed. Inside
- * a JSON string every quote is escaped, so the pattern appears unescaped
- * only as a member; the line's own top-level type is checked after parsing.
+ * Only a line whose type is reveal or boot is parsed, told by its last
+ * bytes: in a canonical record `type` is the second-last member. A line
+ * that is not canonical gives no hint, and the second read fails it on
+ * FORMAT, as the one-thread audit does. The read pieces are searched where
+ * they lie (only a line across two pieces is copied): this pass is the
+ * audit's one stretch on one core.
  */
 
 import { fromHex, keyId, type BootBody, type LogRecord, type RevealBody } from '@rngseal/verifier';
@@ -22,26 +25,42 @@ export interface FirstPass {
   announced: Map<string, Uint8Array>;
 }
 
-const REVEAL = Buffer.from('"type":"reveal"');
-const BOOT = Buffer.from('"type":"boot"');
+/** A canonical record ends `"type":"<type>","v":<version>}`. */
+const TYPE_ENDINGS = ['reveal', 'boot'].map((type) => Buffer.from(`"type":"${type}","v":`));
 
-/** Reads chunks of whole lines (chunks.ts); `onChunk` is told each chunk's size as it is done. */
-export async function firstPass(chunks: AsyncIterable<Uint8Array>, onChunk?: (bytes: number) => void): Promise<FirstPass> {
+/** Reads the input's pieces as they come; `onPiece` is told each piece's size as it is done. */
+export async function firstPass(pieces: AsyncIterable<Uint8Array>, onPiece?: (bytes: number) => void): Promise<FirstPass> {
   const found: FirstPass = { seeds: new Map(), announced: new Map() };
-  for await (const chunk of chunks) {
-    const bytes = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length);
-    for (const pattern of [REVEAL, BOOT]) {
-      for (let at = bytes.indexOf(pattern); at >= 0; ) {
-        const start = bytes.lastIndexOf(0x0a, at) + 1;
-        const newline = bytes.indexOf(0x0a, at);
-        const end = newline < 0 ? bytes.length : newline;
-        note(found, bytes.toString('utf8', start, end));
-        at = newline < 0 ? -1 : bytes.indexOf(pattern, end);
+  let carry: Buffer | null = null; // the start of a line the last piece did not end
+  for await (const piece of pieces) {
+    const bytes = Buffer.from(piece.buffer, piece.byteOffset, piece.length);
+    let start = 0;
+    for (let newline = bytes.indexOf(0x0a); newline >= 0; start = newline + 1, newline = bytes.indexOf(0x0a, start)) {
+      if (carry) {
+        const line = Buffer.concat([carry, bytes.subarray(0, newline)]);
+        examineLine(found, line, 0, line.length);
+        carry = null;
+      } else {
+        examineLine(found, bytes, start, newline);
       }
     }
-    onChunk?.(chunk.length);
+    carry = carry ? Buffer.concat([carry, bytes.subarray(start)]) : Buffer.from(bytes.subarray(start));
+    onPiece?.(piece.length);
   }
+  if (carry && carry.length > 0) examineLine(found, carry, 0, carry.length);
   return found;
+}
+
+/** Notes the line bytes[start, end) if it ends as a reveal or boot record does. */
+function examineLine(found: FirstPass, bytes: Buffer, start: number, end: number): void {
+  if (bytes[end - 1] === 0x0d) end--; // CRLF, as the second read takes it
+  if (bytes[end - 1] !== 0x7d) return; // }
+  let digits = end - 1;
+  while (digits > start && bytes[digits - 1]! >= 0x30 && bytes[digits - 1]! <= 0x39) digits--;
+  for (const ending of TYPE_ENDINGS) {
+    const at = digits - ending.length;
+    if (at >= start && ending.compare(bytes, at, digits) === 0) return note(found, bytes.toString('utf8', start, end));
+  }
 }
 
 function note(found: FirstPass, line: string): void {

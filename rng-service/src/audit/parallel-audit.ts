@@ -54,7 +54,7 @@ class LineFailure extends Error {
 export async function auditParallel(input: AuditInput, options: ParallelAuditOptions): Promise<AuditOutcome> {
   const { keys, origin, threads, chunkBytes, onProgress } = options;
   let read = 0;
-  const hints = await firstPass(lineChunks(input.read(), chunkBytes), (bytes) => onProgress?.('first pass', 0, (read += bytes)));
+  const hints = await firstPass(input.read(), (bytes) => onProgress?.('first pass', 0, (read += bytes)));
   const tofu = keys.length === 0;
   const setup = { keys: tofu ? [...hints.announced.values()] : keys, seeds: [...hints.seeds], checkBodies: true, holdUnseeded: false };
   const auditor = new ChainAuditor({
