@@ -16,6 +16,15 @@ export function clientSeedProblem(seed: unknown): string | null {
   }
   if (/[\u0000-\u001f\u007f]/.test(seed)) return 'must not contain control characters';
   // "aaaaaaaa", "abababab", "00000000": a seed with so few symbols is a default, not a choice.
-  if (new Set(seed).size < 4) return 'is trivial: use at least 4 distinct characters';
+  if (!hasDistinct(seed, 4)) return 'is trivial: use at least 4 distinct characters';
   return null;
+}
+
+/** Whether `text` has at least `n` distinct code points; stops as soon as it has (a Set of the whole seed costs more, per outcome). */
+function hasDistinct(text: string, n: number): boolean {
+  const seen: string[] = [];
+  for (const c of text) {
+    if (!seen.includes(c) && seen.push(c) >= n) return true;
+  }
+  return false;
 }
