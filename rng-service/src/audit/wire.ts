@@ -75,7 +75,7 @@ interface WireRest {
 }
 
 export interface ChunkReply extends WireChunk {
-  /** Lines in the chunk, empty ones included (for the line number of a failure without seq). */
+  /** Lines in the chunk, empty ones included (up to the failure, when there is one). */
   lines: number;
   /** The first line (0-based, in the chunk) that is not a record; the facts stop before it. */
   failure: { line: number; error: WireError } | null;
