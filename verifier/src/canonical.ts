@@ -30,22 +30,109 @@ export function canonicalize(value: unknown, path = '$'): string {
 /**
  * Whether `text` is the canonical encoding of `parsed`, which must be
  * JSON.parse(text): canonicalize(parsed) === text, without encoding in the
- * common case. JSON.stringify re-serialises a parsed value with JCS's
- * number and string forms and no white space, and drops one of any
- * duplicate members, so its output equals the text exactly when the text
- * has those forms, no duplicates, and members in the order JSON.parse
- * keeps; that order is JCS's when every object's keys are sorted. A `\u`
- * in the text (a control character, a lone surrogate — which canonicalize
- * refuses — or a backslash before a `u`) and integer-like member names
- * (JSON.parse moves them first) take the encoder, which decides.
+ * common case (inCanonicalForm), and by encoding otherwise.
  */
 export function isCanonicalJson(text: string, parsed: unknown): boolean {
-  if (!text.includes('\\u') && keysSorted(parsed) && JSON.stringify(parsed) === text) return true;
+  if (inCanonicalForm(text)) return true;
   try {
     return canonicalize(parsed) === text;
   } catch {
     return false;
   }
+}
+
+const enum Char {
+  Tab = 0x09, Newline = 0x0a, Return = 0x0d, Space = 0x20, Quote = 0x22, Plus = 0x2b, Comma = 0x2c, Minus = 0x2d, Dot = 0x2e,
+  Zero = 0x30, Nine = 0x39, Colon = 0x3a, UpperE = 0x45, LeftBracket = 0x5b, RightBracket = 0x5d, LowerE = 0x65, LeftBrace = 0x7b, RightBrace = 0x7d,
+}
+
+/**
+ * A sufficient test in one pass over a JSON text, cheaper than encoding
+ * what it parses to: true only when the text is canonical. It is, when it
+ * has no white space; no escapes (JSON.parse admits no raw control
+ * character or quote in a string, and a well-formed text no lone
+ * surrogate, so every string is written as JCS writes it); integers only,
+ * none −0 or beyond 2^53, so each has one decimal form; and each object's
+ * member names in strictly increasing UTF-16 code-unit order, which also
+ * rules out duplicates. false means undecided (an escape, an exponent, a
+ * fraction, a large integer, or not canonical at all). `text` is a JSON
+ * text, or a stretch of one that must be a single value (record.ts checks
+ * a record's body this way): anything else is refused.
+ */
+function inCanonicalForm(text: string): boolean {
+  if (text.includes('\\') || !text.isWellFormed()) return false;
+  // Per open container: the last member name's [start, end) in an object (−1 before the first), or −2 for an array.
+  const lastName: number[] = [];
+  let nameExpected = false;
+  let value = 0; // the integer being read
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= Char.Zero && c <= Char.Nine) {
+      value = value * 10 + (c - Char.Zero);
+      if (value > Number.MAX_SAFE_INTEGER) return false;
+      continue;
+    }
+    value = 0;
+    switch (c) {
+      case Char.Quote: {
+        const end = text.indexOf('"', i + 1);
+        if (end < 0) return false;
+        if (nameExpected) {
+          const top = lastName.length - 2;
+          if (lastName[top]! >= 0 && !codeUnitsAfter(text, i + 1, end, lastName[top]!, lastName[top + 1]!)) return false;
+          lastName[top] = i + 1;
+          lastName[top + 1] = end;
+          nameExpected = false;
+        }
+        i = end;
+        break;
+      }
+      case Char.LeftBrace:
+        lastName.push(-1, -1);
+        nameExpected = true;
+        break;
+      case Char.LeftBracket:
+        lastName.push(-2, -2);
+        break;
+      case Char.RightBrace:
+      case Char.RightBracket:
+        lastName.length -= 2;
+        // One value: the outermost container closes at the very end.
+        if (lastName.length === 0 && i !== text.length - 1) return false;
+        break;
+      case Char.Comma:
+        if (lastName.length === 0) return false;
+        nameExpected = lastName[lastName.length - 2]! !== -2;
+        break;
+      case Char.Minus:
+        if (text.charCodeAt(i + 1) === Char.Zero) return false;
+        break;
+      case Char.LowerE:
+      case Char.UpperE:
+        // An exponent follows a digit; the e of true and false does not.
+        if (text.charCodeAt(i - 1) >= Char.Zero && text.charCodeAt(i - 1) <= Char.Nine) return false;
+        break;
+      case Char.Dot:
+      case Char.Plus:
+      case Char.Space:
+      case Char.Tab:
+      case Char.Newline:
+      case Char.Return:
+        return false;
+    }
+  }
+  return lastName.length === 0;
+}
+
+/** Whether text[start, end) comes strictly after text[prevStart, prevEnd) in UTF-16 code-unit order. */
+function codeUnitsAfter(text: string, start: number, end: number, prevStart: number, prevEnd: number): boolean {
+  const n = Math.min(end - start, prevEnd - prevStart);
+  for (let k = 0; k < n; k++) {
+    const a = text.charCodeAt(start + k);
+    const b = text.charCodeAt(prevStart + k);
+    if (a !== b) return a > b;
+  }
+  return end - start > prevEnd - prevStart;
 }
 
 /**
@@ -68,22 +155,6 @@ function sameNumbers(a: unknown, b: unknown): boolean | undefined {
   }
   for (let i = 0; same && i < a.length; i++) same = a[i] === b[i];
   return same;
-}
-
-/** Every object in `value` has its keys (in property order) sorted by UTF-16 code units. */
-function keysSorted(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (!keysSorted(value[i])) return false;
-    return true;
-  }
-  let before: string | undefined;
-  for (const key in value) {
-    if (before !== undefined && !(before < key)) return false;
-    if (!keysSorted((value as Record<string, unknown>)[key])) return false;
-    before = key;
-  }
-  return true;
 }
 
 class NotJson extends Error {}

@@ -1,5 +1,5 @@
 /**
- * isCanonicalJson (the canonical check without the encoder) and
+ * isCanonicalJson (the canonical check, which decides most texts in one scan) and
  * sameCanonical must give canonicalize's verdict on every input: texts and
  * values generated from a seeded PRNG, with the tricky cases over-weighted
  * (escapes, surrogates, −0, 1e21, duplicates, unsorted and integer-like
@@ -102,6 +102,21 @@ describe('isCanonicalJson', () => {
     ['["\\ud83d\\ude00"]', false, 'a surrogate pair, escaped'],
     ['{"a": 1}', false, 'white space'],
     ['{"__proto__":1}', true, 'a member named __proto__'],
+    ['{"a":{"b":1,"a":2}}', false, 'unsorted members in a nested object'],
+    ['{"a":[{"b":1},{"a":1}],"b":2}', true, 'sorted members around objects in an array'],
+    ['{"b":{"z":1},"a":2}', false, 'unsorted members after a nested object'],
+    ['{"z":2,"é":1}', true, 'a non-ASCII name after an ASCII one'],
+    ['{"é":1,"z":2}', false, 'a non-ASCII name before an ASCII one'],
+    ['{"\u{1F600}":1,"\uE000":2}', true, 'U+1F600 before U+E000 (code units, not code points)'],
+    ['{"a":1,"ab":2,"b":3}', true, 'a prefix before its extension'],
+    ['{"ab":1,"a":2}', false, 'an extension before its prefix'],
+    ['[9007199254740991,-9007199254740991]', true, 'the largest safe integers'],
+    ['[9007199254740993]', false, 'an integer JSON.parse rounds'],
+    ['[1E2]', false, 'a capital exponent'],
+    ['[-10,0,10]', true, 'integers around zero'],
+    ['[true,false,null,"e"]', true, 'literals and an e in a string'],
+    ['"a b"', true, 'a top-level string with a space inside'],
+    ['7', true, 'a top-level integer'],
   ])('%s → %s (%s)', (text, expected) => {
     const parsed = JSON.parse(text) as unknown;
     expect(canonicalVerdict(text, parsed)).toBe(expected);
