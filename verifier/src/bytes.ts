@@ -22,13 +22,13 @@ function hexDigit(code: number): number {
   return code < 128 ? DIGIT_VALUES[code]! : -1;
 }
 
-const LOWER_HEX = /^[0-9a-f]*$/;
-
 /** Whether `text` is lower-case hex of an even number of digits (exactly `digits` of them, when given). */
 export function isLowerHex(text: unknown, digits?: number): text is string {
   if (typeof text !== 'string' || text.length % 2 !== 0) return false;
   if (digits !== undefined && text.length !== digits) return false;
-  return LOWER_HEX.test(text); // a regular expression: twice as fast as a loop, and records carry 272 digits each
+  // A loop over a table: on the strings JSON.parse makes, twice as fast as a regular expression.
+  for (let i = 0; i < text.length; i++) if (hexDigit(text.charCodeAt(i)) < 0) return false;
+  return true;
 }
 
 /** Parses lower-case hex; throws TypeError naming `field` on anything else. */
