@@ -99,8 +99,8 @@ export function uniform(stream: ByteStream, n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > MAX_N) throw new RangeError('n: must be an integer from 1 to 2^53');
   if (n === 1) return 0;
   const bits = bitLength(n - 1);
-  const bytes = Math.ceil(bits / 8);
-  const mask = 2 ** (bits - 8 * (bytes - 1)) - 1;
+  const bytes = (bits + 7) >>> 3;
+  const mask = 0xff >>> (8 * bytes - bits); // the first byte's used bits
   for (;;) {
     let v = stream.next() & mask;
     // v < 2^53 throughout, so the arithmetic stays exact (no bitwise ops past 32 bits).
