@@ -27,26 +27,63 @@ export const nodeHashing: RecordHashing = {
 
 const BLOCK = 64;
 
+/** A key's HMAC pads, with room after each for what is hashed with it. */
+interface Pads {
+  key: Uint8Array;
+  /** (K ⊕ ipad) ‖ message */
+  inner: Buffer;
+  /** (K ⊕ opad) ‖ inner hash */
+  outer: Buffer;
+}
+
+/** The pads of each key array seen, checked against its bytes on every use: the caller may change the array. */
+const padsByKey = new WeakMap<Uint8Array, Pads>();
+
 /**
- * HMAC-SHA256 (RFC 2104) as two one-shot SHA-256 calls: createHmac builds a
- * KeyObject and an Hmac object per call, which costs about three times the
- * hashing, and an outcome needs one HMAC per 32 bytes of its stream.
- * H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), K the key zero-padded to 64 bytes.
+ * HMAC-SHA256 (RFC 2104) as two one-shot SHA-256 calls over pads prepared
+ * once per key: createHmac builds a KeyObject and an Hmac object per call,
+ * which costs about three times the hashing, and an outcome needs one HMAC
+ * per 32 bytes of its stream. H((K ⊕ opad) ‖ H((K ⊕ ipad) ‖ m)), K the key
+ * zero-padded to 64 bytes.
  */
-export const nodeMac: Mac = (key, message) => {
+export const nodeMac: Mac = (key) => {
   // RFC 2104 hashes a longer key first; the audit's keys (seeds, entropy) are 32 bytes.
-  if (key.length > BLOCK) return createHmac('sha256', key).update(message).digest();
-  const inner = Buffer.allocUnsafe(BLOCK + message.length);
-  const outer = Buffer.allocUnsafe(BLOCK + 32);
+  if (key.length > BLOCK) {
+    const own = Buffer.from(key);
+    return (message) => createHmac('sha256', own).update(message).digest();
+  }
+  const pads = padsFor(key);
+  return (message) => {
+    const inner = roomFor(pads, message.length);
+    inner.set(message, BLOCK);
+    pads.outer.write(hash('sha256', inner.subarray(0, BLOCK + message.length), 'binary'), BLOCK, 'binary');
+    return sha256(pads.outer);
+  };
+};
+
+/** The inner pad with room for a message of `length` bytes after it (a stream block's message is short). */
+function roomFor(pads: Pads, length: number): Buffer {
+  if (pads.inner.length < BLOCK + length) {
+    const bigger = Buffer.allocUnsafe(BLOCK + length);
+    pads.inner.copy(bigger, 0, 0, BLOCK);
+    pads.inner = bigger;
+  }
+  return pads.inner;
+}
+
+function padsFor(key: Uint8Array): Pads {
+  const known = padsByKey.get(key);
+  if (known && Buffer.compare(known.key, key) === 0) return known;
+  // allocUnsafe takes small buffers from Node's pool: a direct draw prepares a key per record. Every byte is written before it is read.
+  const pads: Pads = { key: Buffer.from(key), inner: Buffer.allocUnsafe(2 * BLOCK), outer: Buffer.allocUnsafe(BLOCK + 32) };
   for (let i = 0; i < BLOCK; i++) {
     const k = i < key.length ? key[i]! : 0;
-    inner[i] = k ^ 0x36;
-    outer[i] = k ^ 0x5c;
+    pads.inner[i] = k ^ 0x36;
+    pads.outer[i] = k ^ 0x5c;
   }
-  inner.set(message, BLOCK);
-  outer.write(hash('sha256', inner, 'binary'), BLOCK, 'binary');
-  return sha256(outer);
-};
+  padsByKey.set(key, pads);
+  return pads;
+}
 
 /**
  * An Ed25519 verifier (RFC 8032, as nobleVerify) that keeps each public

@@ -21,20 +21,34 @@ function bytes(label: string, n: number): Uint8Array {
 describe('nodeMac', () => {
   it('equals @noble HMAC-SHA256 for keys of 0 to 100 bytes and messages of 0 to 200 bytes', () => {
     for (let k = 0; k <= 100; k++) {
-      for (const m of [0, 1, 17, 55, 56, 64, 119, 200]) {
-        const key = bytes(`key${k}`, k);
+      const key = bytes(`key${k}`, k);
+      const node = nodeMac(key);
+      const noble = nobleMac(key);
+      for (const m of [0, 1, 17, 55, 56, 64, 119, 200, 64, 0]) {
         const message = bytes(`msg${k}-${m}`, m);
-        expect(toHex(nodeMac(key, message)), `key ${k} bytes, message ${m} bytes`).toBe(toHex(nobleMac(key, message)));
+        expect(toHex(node(message)), `key ${k} bytes, message ${m} bytes`).toBe(toHex(noble(message)));
       }
     }
   });
 
-  it('does not depend on earlier calls (no state kept between keys)', () => {
+  it('does not depend on earlier calls, keys or messages (no state leaks between them)', () => {
     const a = bytes('a', 32);
     const b = bytes('b', 32);
-    const first = toHex(nodeMac(a, utf8('seed:0:0')));
-    nodeMac(b, utf8('seed:0:0'));
-    expect(toHex(nodeMac(a, utf8('seed:0:0')))).toBe(first);
+    const first = toHex(nodeMac(a)(utf8('seed:0:0')));
+    nodeMac(b)(utf8('seed:0:0'));
+    nodeMac(a)(bytes('long', 200));
+    expect(toHex(nodeMac(a)(utf8('seed:0:0')))).toBe(first);
+  });
+
+  it('keeps the key it was prepared with, and sees a key array whose bytes changed as a new key', () => {
+    const key = bytes('k', 32);
+    const original = key.slice();
+    const before = nodeMac(key);
+    const expectedOld = toHex(nobleMac(original)(utf8('m')));
+    key[0]! ^= 1;
+    expect(toHex(before(utf8('m'))), 'prepared before the change').toBe(expectedOld);
+    expect(toHex(nodeMac(key)(utf8('m'))), 'prepared after it').toBe(toHex(nobleMac(key)(utf8('m'))));
+    expect(toHex(nodeMac(key)(utf8('m')))).not.toBe(expectedOld);
   });
 });
 

@@ -240,7 +240,7 @@ function makeRecords(publicKey) {
 // ---------------------------------------------------------------- streams §5.1
 
 function blocks(key, clientSeed, nonce, count) {
-  return Array.from({ length: count }, (_, i) => toHex(nobleMac(key, utf8(`${clientSeed}:${nonce}:${i}`))));
+  return Array.from({ length: count }, (_, i) => toHex(nobleMac(key)(utf8(`${clientSeed}:${nonce}:${i}`))));
 }
 
 function makeStreams() {

@@ -18,11 +18,22 @@ import { hmac } from '@noble/hashes/hmac.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { utf8 } from './bytes.js';
 
-/** HMAC-SHA256(key, message). Node tools may pass node:crypto's, which agrees byte for byte. */
-export type Mac = (key: Uint8Array, message: Uint8Array) => Uint8Array;
+/** HMAC-SHA256 under one key: the tag of `message`. */
+export type KeyedMac = (message: Uint8Array) => Uint8Array;
 
-/** The browser-safe default: @noble/hashes. */
-export const nobleMac: Mac = (key, message) => hmac(sha256, key, message);
+/**
+ * HMAC-SHA256 with `key`, prepared once for the many blocks and draws that
+ * share a key (an epoch's seed serves thousands of outcomes). What it
+ * returns must not change when the caller later changes its key array.
+ * Node tools may pass node:crypto's, which agrees byte for byte.
+ */
+export type Mac = (key: Uint8Array) => KeyedMac;
+
+/** The browser-safe default: @noble/hashes, the key's inner and outer hash states computed once. */
+export const nobleMac: Mac = (key) => {
+  const keyed = hmac.create(sha256, key);
+  return (message) => keyed.clone().update(message).digest();
+};
 
 /** A source of bytes consumed strictly in order. */
 export interface ByteStream {
@@ -49,7 +60,7 @@ export function deriveStream(key: Uint8Array, clientSeed: string, nonce: number,
   }
   if (!Number.isSafeInteger(nonce) || nonce < 0) throw new RangeError('nonce: must be a safe non-negative integer');
 
-  return new HmacStream(key.slice(), clientSeed, nonce, mac);
+  return new HmacStream(mac(key), clientSeed, nonce);
 }
 
 /**
@@ -64,17 +75,16 @@ class HmacStream implements ByteStream {
   #offset = 0;
   #used = 0;
 
-  /** `key` is the stream's own copy: the caller changing its array must not change later blocks. */
+  /** `mac` was prepared with the key when the stream was made: the caller changing its array must not change later blocks. */
   constructor(
-    private readonly key: Uint8Array,
+    private readonly mac: KeyedMac,
     private readonly clientSeed: string,
     private readonly nonce: number,
-    private readonly mac: Mac,
   ) {}
 
   next(): number {
     if (this.#offset === this.#block.length) {
-      this.#block = this.mac(this.key, utf8(`${this.clientSeed}:${this.nonce}:${this.#index}`));
+      this.#block = this.mac(utf8(`${this.clientSeed}:${this.nonce}:${this.#index}`));
       this.#index++;
       this.#offset = 0;
     }

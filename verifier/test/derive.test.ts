@@ -149,9 +149,18 @@ describe('uniform', () => {
 describe('pluggable HMAC', () => {
   it('node:crypto HMAC gives the same stream as the @noble default', () => {
     const key = new Uint8Array(32).map((_, i) => i * 7);
-    const nodeMac = (k: Uint8Array, m: Uint8Array) => new Uint8Array(createHmac('sha256', k).update(m).digest());
+    const nodeMac = (k: Uint8Array) => (m: Uint8Array) => new Uint8Array(createHmac('sha256', k).update(m).digest());
     const a = deriveStream(key, 'seed:with:colons', 9);
     const b = deriveStream(key, 'seed:with:colons', 9, nodeMac);
     for (let i = 0; i < 100; i++) expect(b.next(), `byte ${i}`).toBe(a.next());
+  });
+
+  it("a stream keeps its key: changing the caller's array afterwards changes no later block", () => {
+    const key = new Uint8Array(32).map((_, i) => i * 3);
+    const reference = deriveStream(key.slice(), 'player-seed', 1);
+    const stream = deriveStream(key, 'player-seed', 1);
+    expect(stream.next()).toBe(reference.next());
+    key.fill(0);
+    for (let i = 1; i < 100; i++) expect(stream.next(), `byte ${i}`).toBe(reference.next());
   });
 });
