@@ -59,7 +59,7 @@ const enum Char {
  * text, or a stretch of one that must be a single value (record.ts checks
  * a record's body this way): anything else is refused.
  */
-function inCanonicalForm(text: string): boolean {
+export function inCanonicalForm(text: string): boolean {
   if (text.includes('\\') || !text.isWellFormed()) return false;
   // Per open container: the last member name's [start, end) in an object (−1 before the first), or −2 for an array.
   const lastName: number[] = [];

@@ -11,7 +11,7 @@
  */
 
 import { sha256 } from '@noble/hashes/sha2.js';
-import { canonicalize, isCanonicalJson, type Json } from './canonical.js';
+import { canonicalize, inCanonicalForm, type Json } from './canonical.js';
 import { fromHex, isLowerHex, toHex, utf8 } from './bytes.js';
 import { VerifyError } from './errors.js';
 
@@ -80,8 +80,11 @@ export function parseRecord(text: string): LogRecord {
     throw new VerifyError('FORMAT', 'record is not JSON', undefined, { cause: err });
   }
   const record = checkShape(value);
-  if (isCanonicalRecord(text, record)) return record;
-  // Not canonical: encode, for canonicalize's reason (naming the member) or a plain refusal.
+  // The usual case, decided without encoding; inCanonicalForm also means every number is a safe integer.
+  if (plainlyCanonical(text, record)) return record;
+  const notInteger = nonIntegerPath(record.body);
+  if (notInteger !== null) throw new VerifyError('FORMAT', `body${notInteger}: numbers must be safe integers`, record.seq);
+  // Undecided: encode, for canonicalize's reason (naming the member) or a plain refusal.
   let canonical: string;
   try {
     canonical = encodeRecord(record);
@@ -112,15 +115,16 @@ const HASH_MEMBER = ',"hash":""'.length + 64;
 const SIG_MEMBER = ',"sig":""'.length + 128;
 
 /**
- * Whether `text` is canonicalize(record), for a record checkShape passed:
- * the envelope is compared as text, and only the body goes through the
- * generic check (most of a record's length is its fixed-form hex).
+ * true only when `text` is canonicalize(record), for a record checkShape
+ * passed, decided without encoding: the envelope is compared as text, and
+ * the body is scanned (canonical.ts inCanonicalForm; most of a record's
+ * length is its fixed-form hex). false: undecided.
  */
-function isCanonicalRecord(text: string, r: LogRecord): boolean {
+function plainlyCanonical(text: string, r: LogRecord): boolean {
   const { chain, middle, end } = envelope(r);
   const after = `${chain},"hash":"${r.hash}"${middle},"sig":"${r.sig}"${end}`;
   return r.chain.isWellFormed() && text.startsWith(BODY_PREFIX) && text.endsWith(after) &&
-    isCanonicalJson(text.slice(BODY_PREFIX.length, text.length - after.length), r.body);
+    inCanonicalForm(text.slice(BODY_PREFIX.length, text.length - after.length));
 }
 
 /**
@@ -153,8 +157,6 @@ function checkShape(value: unknown): LogRecord {
   if (!isLowerHex(r.key, 16)) fail('key: must be 16 hex digits');
   if (!isLowerHex(r.sig, 128)) fail('sig: must be 128 hex digits');
   if (typeof r.body !== 'object' || r.body === null || Array.isArray(r.body)) fail('body: must be an object');
-  const notInteger = nonIntegerPath(r.body);
-  if (notInteger !== null) fail(`body${notInteger}: numbers must be safe integers`);
   return r as unknown as LogRecord;
 }
 

@@ -51,6 +51,14 @@ describe('parseRecord', () => {
     });
   }
 
+  it('names a body number that is not a safe integer, written canonically or not', () => {
+    for (const [from, to] of [['"nonce":0', '"nonce":0.5'], ['"nonce":0', '"nonce":9007199254740993'], ['"nonce":0', '"nonce":1e300']]) {
+      const changed = text.replace(from!, to!);
+      expect(changed).not.toBe(text);
+      expect(() => parseRecord(changed)).toThrow(/body\.draws\[0\]\.nonce: numbers must be safe integers/);
+    }
+  });
+
   it('refuses a lone surrogate in chain, which has no canonical form', () => {
     expect(() => parseRecord(text.replace('"chain":"v', '"chain":"\\ud800v'))).toThrow(VerifyError);
   });
