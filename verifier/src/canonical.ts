@@ -61,8 +61,9 @@ const enum Char {
  */
 export function inCanonicalForm(text: string): boolean {
   if (text.includes('\\') || !text.isWellFormed()) return false;
-  // Per open container: the last member name's [start, end) in an object (−1 before the first), or −2 for an array.
+  // Per open container, from 2 × depth: the last member name's [start, end) in an object (−1 before the first), or −2 for an array.
   const lastName: number[] = [];
+  let depth = 0;
   let nameExpected = false;
   let value = 0; // the integer being read
   for (let i = 0; i < text.length; i++) {
@@ -78,7 +79,7 @@ export function inCanonicalForm(text: string): boolean {
         const end = text.indexOf('"', i + 1);
         if (end < 0) return false;
         if (nameExpected) {
-          const top = lastName.length - 2;
+          const top = 2 * depth - 2;
           if (lastName[top]! >= 0 && !codeUnitsAfter(text, i + 1, end, lastName[top]!, lastName[top + 1]!)) return false;
           lastName[top] = i + 1;
           lastName[top + 1] = end;
@@ -88,21 +89,21 @@ export function inCanonicalForm(text: string): boolean {
         break;
       }
       case Char.LeftBrace:
-        lastName.push(-1, -1);
+        lastName[2 * depth] = -1;
+        lastName[2 * depth++ + 1] = -1;
         nameExpected = true;
         break;
       case Char.LeftBracket:
-        lastName.push(-2, -2);
+        lastName[2 * depth++] = -2;
         break;
       case Char.RightBrace:
       case Char.RightBracket:
-        lastName.length -= 2;
         // One value: the outermost container closes at the very end.
-        if (lastName.length === 0 && i !== text.length - 1) return false;
+        if (--depth < 0 || (depth === 0 && i !== text.length - 1)) return false;
         break;
       case Char.Comma:
-        if (lastName.length === 0) return false;
-        nameExpected = lastName[lastName.length - 2]! !== -2;
+        if (depth === 0) return false;
+        nameExpected = lastName[2 * depth - 2]! !== -2;
         break;
       case Char.Minus:
         if (text.charCodeAt(i + 1) === Char.Zero) return false;
@@ -121,7 +122,7 @@ export function inCanonicalForm(text: string): boolean {
         return false;
     }
   }
-  return lastName.length === 0;
+  return depth === 0;
 }
 
 /** Whether text[start, end) comes strictly after text[prevStart, prevEnd) in UTF-16 code-unit order. */

@@ -7,7 +7,7 @@
  */
 
 import { describe, expect, it } from 'vitest';
-import { canonicalize, isCanonicalJson, sameCanonical } from '../src/canonical.js';
+import { canonicalize, inCanonicalForm, isCanonicalJson, sameCanonical } from '../src/canonical.js';
 
 /** xorshift32: the same inputs on every run. */
 function prng(seed: number): () => number {
@@ -121,6 +121,15 @@ describe('isCanonicalJson', () => {
     const parsed = JSON.parse(text) as unknown;
     expect(canonicalVerdict(text, parsed)).toBe(expected);
     expect(isCanonicalJson(text, parsed)).toBe(expected);
+  });
+});
+
+describe('inCanonicalForm', () => {
+  it('refuses what is not one JSON value (record.ts scans a stretch cut out of a record)', () => {
+    for (const text of ['{}{}', '{},{}', '{"a":1}}', '}', ']', '{"a":1},"b":{', '[1],2', '{"a":"x', '[1,2']) {
+      expect(inCanonicalForm(text), text).toBe(false);
+    }
+    for (const text of ['{}', '[]', '{"a":[1,{"b":2}]}', '[[],{}]']) expect(inCanonicalForm(text), text).toBe(true);
   });
 });
 
