@@ -123,7 +123,7 @@ export function examineRecord(record: LogRecord, text: string, options: ExamineO
     key: record.key,
     leaf: options.hashing.leafHash(text),
     checkedUnder: key ?? null,
-    signatureError: key ? failureOf(seq, () => checkRecordSignature(record, key, options.verify, options.hashing.sha256(unsignedText(record, text)))) : null,
+    signatureError: key ? failureOf(seq, () => checkRecordSignature(record, key, options.verify, options.hashing.sha256(unsignedText(text)))) : null,
     record: READ_IN_SEQUENCE.has(record.type) ? record : null,
     outcome: options.checkBodies && record.type === 'outcome' ? examineOutcome(record, options) : null,
   };

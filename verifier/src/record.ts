@@ -130,12 +130,14 @@ function plainlyCanonical(text: string, r: LogRecord): boolean {
 /**
  * What a record's hash covers — its canonical text without `hash` and
  * `sig` — cut from `text`, its canonical text (as parseRecord checks),
- * instead of encoding the record again.
+ * instead of encoding the record again. Both members lie after the body,
+ * and the members after them (hex, integers, a type name) cannot spell
+ * either name, so each is the last of its kind in the text.
  */
-export function unsignedText(record: LogRecord, text: string): string {
-  const { chain, middle, end } = envelope(record);
-  const bodyEnd = text.length - chain.length - HASH_MEMBER - middle.length - SIG_MEMBER - end.length;
-  return `${text.slice(0, bodyEnd)}${chain}${middle}${end}`;
+export function unsignedText(text: string): string {
+  const hash = text.lastIndexOf(',"hash":"');
+  const sig = text.lastIndexOf(',"sig":"');
+  return `${text.slice(0, hash)}${text.slice(hash + HASH_MEMBER, sig)}${text.slice(sig + SIG_MEMBER)}`;
 }
 
 function checkShape(value: unknown): LogRecord {
