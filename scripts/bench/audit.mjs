@@ -25,6 +25,8 @@
  * 3. The audit: `rngseal audit FILE --key VKEY --threads K` in a child
  *    process (this file with --role audit, which runs the CLI's main):
  *    wall-clock from spawn to exit, and the child's peak RSS.
+ * 4. Where the rest goes: the audit's own work besides Ed25519 verify, per
+ *    record, measured in one thread (costBesidesVerify).
  */
 
 import { fork } from 'node:child_process';
@@ -90,6 +92,9 @@ async function main() {
     `peak RSS ${(audit.maxRssKb / 1024).toFixed(0)} MB`);
   console.log(`ratio to the raw verify rate (mean ${fmt(raw)}/s): ${ratio.toFixed(2)} (target ≥ ${TARGET_RATIO}): ${ratio >= TARGET_RATIO ? 'PASS' : 'MISS'}`);
   console.log(audit.stdout.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n'));
+  const cost = await costBesidesVerify(log, BREAKDOWN_RECORDS);
+  console.log(`besides Ed25519 verify, one thread, first ${fmt(cost.records)} records (µs a record): ` +
+    `worker ${cost.worker.toFixed(2)}, wire ${cost.wire.toFixed(2)}, main thread's checks ${cost.main.toFixed(2)}`);
 }
 
 // ---------------------------------------------------------------- the log
@@ -221,6 +226,73 @@ async function auditChild() {
   process.send({ maxRssKb: process.resourceUsage().maxRSS });
   process.exitCode = code;
   process.disconnect();
+}
+
+// ---------------------------------------------------------------- where the rest goes
+
+const BREAKDOWN_RECORDS = 100_000;
+
+/**
+ * The audit's work besides Ed25519 verify, per record, in this thread and
+ * so free of scheduling: the worker's examineChunk with a verifier that
+ * accepts everything, the trip to the main thread (structured clone with
+ * the buffers transferred, then decode), and ChainAuditor.accept. Best of
+ * three rounds over the log's first records.
+ */
+async function costBesidesVerify(log, records) {
+  const V = await import(join(VERIFIER_DIST, 'index.js'));
+  const { nodeHashing, nodeMac } = await import(join(SERVICE_DIST, 'node-crypto.js'));
+  const { examineChunk } = await import(join(SERVICE_DIST, 'audit/examine-chunk.js'));
+  const { decodeFacts } = await import(join(SERVICE_DIST, 'audit/wire.js'));
+  const { lineChunks } = await import(join(SERVICE_DIST, 'audit/chunks.js'));
+  const head = readLines(log.file, records);
+  const key = V.fromHex(log.publicKey);
+  const seeds = new Map();
+  for (const line of head.toString('utf8').split('\n')) {
+    if (!line.endsWith('"type":"reveal","v":1}')) continue;
+    const { body } = JSON.parse(line);
+    seeds.set(body.epoch, V.fromHex(body.seed));
+  }
+  const acceptAll = () => true;
+  const options = { keyFor: () => key, seedFor: (e) => seeds.get(e), checkBodies: true, holdUnseeded: false, verify: acceptAll, mac: nodeMac, hashing: nodeHashing };
+  const chunks = [];
+  for await (const chunk of lineChunks([head])) chunks.push(chunk);
+  const best = { worker: Infinity, wire: Infinity, main: Infinity, records: 0 };
+  for (let round = 0; round < 3; round++) {
+    const auditor = new V.ChainAuditor({ keys: [key], seeds, seedsComplete: true, verifySignature: acceptAll, mac: nodeMac, hashing: nodeHashing });
+    const spent = { worker: 0, wire: 0, main: 0 };
+    let n = 0;
+    for (const chunk of chunks) {
+      let t = performance.now();
+      const reply = examineChunk(chunk.slice(), options, new Map([[key, 0]]));
+      spent.worker += performance.now() - t;
+      t = performance.now();
+      const facts = decodeFacts(structuredClone(reply, { transfer: [reply.numbers, reply.ints, reply.leaves] }), [key]);
+      spent.wire += performance.now() - t;
+      t = performance.now();
+      for (const f of facts) auditor.accept(f);
+      spent.main += performance.now() - t;
+      n += facts.length;
+    }
+    for (const part of ['worker', 'wire', 'main']) best[part] = Math.min(best[part], (spent[part] * 1000) / n);
+    best.records = n;
+  }
+  return best;
+}
+
+/** The first `count` lines of a file (whole lines only). */
+function readLines(file, count) {
+  const buffer = Buffer.alloc(Math.min(statSync(file).size, count * 2048));
+  const fd = openSync(file, 'r');
+  const length = readSync(fd, buffer, 0, buffer.length, 0);
+  closeSync(fd);
+  let end = 0;
+  for (let i = 0; i < count && end < length; i++) {
+    const newline = buffer.indexOf(0x0a, end);
+    if (newline < 0) break;
+    end = newline + 1;
+  }
+  return buffer.subarray(0, end);
 }
 
 // ---------------------------------------------------------------- helpers
