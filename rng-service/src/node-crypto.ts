@@ -15,14 +15,20 @@ import type { Mac, RecordHashing, SignatureVerifier } from '@rngseal/verifier';
 // a 'buffer' digest allocates an ArrayBuffer of its own, which costs as much
 // as hashing a record.
 const NODE_PREFIX = Uint8Array.of(0x01);
+const NODE_INPUT = Buffer.alloc(65, 0x01);
 const sha256 = (data: string | Uint8Array): Buffer => Buffer.from(hash('sha256', data, 'binary'), 'binary');
 
 export const nodeHashing: RecordHashing = {
   sha256: (text) => sha256(text),
   // RFC 9162: SHA-256(0x00 ‖ data), as tlog/tree.ts leafHash; U+0000 is the byte 0x00 in UTF-8.
   leafHash: (text) => sha256(`\u0000${text}`),
-  // RFC 9162: SHA-256(0x01 ‖ left ‖ right), as tlog/tree.ts nodeHash.
-  nodeHash: (left, right) => sha256(Buffer.concat([NODE_PREFIX, left, right])),
+  // RFC 9162: SHA-256(0x01 ‖ left ‖ right), as tlog/tree.ts nodeHash; one buffer for every call (the audit's tree hashes one node per record).
+  nodeHash: (left, right) => {
+    if (left.length !== 32 || right.length !== 32) return sha256(Buffer.concat([NODE_PREFIX, left, right]));
+    NODE_INPUT.set(left, 1);
+    NODE_INPUT.set(right, 33);
+    return sha256(NODE_INPUT);
+  },
 };
 
 const BLOCK = 64;

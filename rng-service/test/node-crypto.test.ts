@@ -69,5 +69,10 @@ describe('nodeHashing', () => {
       expect(toHex(nodeHashing.nodeHash(left, right))).toBe(toHex(nodeHash(left, right)));
       expect(toHex(nodeHashing.nodeHash(right, left))).not.toBe(toHex(nodeHash(left, right)));
     }
+    // Each result is its own: a later call does not change an earlier one.
+    const first = nodeHashing.nodeHash(bytes('a', 32), bytes('b', 32));
+    const copy = toHex(first);
+    nodeHashing.nodeHash(bytes('c', 32), bytes('d', 32));
+    expect(toHex(first)).toBe(copy);
   });
 });
