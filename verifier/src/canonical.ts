@@ -43,7 +43,7 @@ export function isCanonicalJson(text: string, parsed: unknown): boolean {
 
 const enum Char {
   Tab = 0x09, Newline = 0x0a, Return = 0x0d, Space = 0x20, Quote = 0x22, Plus = 0x2b, Comma = 0x2c, Minus = 0x2d, Dot = 0x2e,
-  Zero = 0x30, Nine = 0x39, Colon = 0x3a, UpperE = 0x45, LeftBracket = 0x5b, RightBracket = 0x5d, LowerE = 0x65, LeftBrace = 0x7b, RightBrace = 0x7d,
+  Zero = 0x30, Nine = 0x39, UpperE = 0x45, LeftBracket = 0x5b, RightBracket = 0x5d, LowerE = 0x65, LeftBrace = 0x7b, RightBrace = 0x7d,
 }
 
 /**
