@@ -6,7 +6,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { VerifyError, type OutcomeFacts, type RecordFacts } from '@rngseal/verifier';
-import { decodeFacts, encodeFacts } from '../src/audit/wire.js';
+import { decodeFacts, encodeFacts, transferList } from '../src/audit/wire.js';
 
 const keys = [new Uint8Array(32).fill(1), new Uint8Array(32).fill(2)];
 const keyIndex = new Map(keys.map((k, i) => [k, i]));
@@ -26,7 +26,7 @@ function outcome(changes: Partial<OutcomeFacts> = {}): OutcomeFacts {
 /** Worker → main as the pool sends it. */
 function roundTrip(all: RecordFacts[]): RecordFacts[] {
   const wire = encodeFacts(all, keyIndex);
-  return decodeFacts(structuredClone(wire, { transfer: [wire.numbers, wire.ints, wire.leaves] }), keys);
+  return decodeFacts(structuredClone(wire, { transfer: transferList(wire) }), keys);
 }
 
 describe('audit wire', () => {

@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { keyId, type ExamineOptions } from '@rngseal/verifier';
 import { cachedKeyVerifier, nodeHashing, nodeMac } from '../node-crypto.js';
 import { examineChunk } from './examine-chunk.js';
-import { encodeFacts, type ChunkJob, type ChunkReply, type WorkerSetup } from './wire.js';
+import { encodeFacts, transferList, type ChunkJob, type ChunkReply, type WorkerSetup } from './wire.js';
 
 const port = parentPort;
 if (!port) throw new Error('audit/worker must be started as a worker thread (see audit/pool.ts)');
@@ -40,5 +40,5 @@ port.on('message', (job: ChunkJob) => {
   } catch (err) {
     reply = { ...encodeFacts([], keyIndex), lines: 0, failure: null, crash: err instanceof Error ? err.message : String(err) };
   }
-  port.postMessage(reply, [reply.numbers, reply.ints, reply.leaves]);
+  port.postMessage(reply, transferList(reply));
 });
