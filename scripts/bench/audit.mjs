@@ -162,11 +162,7 @@ async function buildLog(records, out) {
 
 /** The signing message and signature of (at most) the first `count` records. */
 function signaturePairs(file, count, signingMessage) {
-  const head = Buffer.alloc(8 << 20);
-  const fd = openSync(file, 'r');
-  const length = readSync(fd, head, 0, head.length, 0);
-  closeSync(fd);
-  const lines = head.toString('utf8', 0, length).split('\n').slice(0, -1).slice(0, count);
+  const lines = readLines(file, count).toString('utf8').split('\n').slice(0, -1);
   return lines.map((line) => {
     const { hash, sig } = JSON.parse(line);
     return { message: signingMessage(Buffer.from(hash, 'hex')), signature: Buffer.from(sig, 'hex') };
@@ -243,16 +239,12 @@ async function costBesidesVerify(log, records) {
   const V = await import(join(VERIFIER_DIST, 'index.js'));
   const { nodeHashing, nodeMac } = await import(join(SERVICE_DIST, 'node-crypto.js'));
   const { examineChunk } = await import(join(SERVICE_DIST, 'audit/examine-chunk.js'));
-  const { decodeFacts } = await import(join(SERVICE_DIST, 'audit/wire.js'));
+  const { decodeFacts, transferList } = await import(join(SERVICE_DIST, 'audit/wire.js'));
   const { lineChunks } = await import(join(SERVICE_DIST, 'audit/chunks.js'));
+  const { firstPass } = await import(join(SERVICE_DIST, 'audit/first-pass.js'));
   const head = readLines(log.file, records);
   const key = V.fromHex(log.publicKey);
-  const seeds = new Map();
-  for (const line of head.toString('utf8').split('\n')) {
-    if (!line.endsWith('"type":"reveal","v":1}')) continue;
-    const { body } = JSON.parse(line);
-    seeds.set(body.epoch, V.fromHex(body.seed));
-  }
+  const { seeds } = await firstPass([head]);
   const acceptAll = () => true;
   const options = { keyFor: () => key, seedFor: (e) => seeds.get(e), checkBodies: true, holdUnseeded: false, verify: acceptAll, mac: nodeMac, hashing: nodeHashing };
   const chunks = [];
@@ -267,7 +259,7 @@ async function costBesidesVerify(log, records) {
       const reply = examineChunk(chunk.slice(), options, new Map([[key, 0]]));
       spent.worker += performance.now() - t;
       t = performance.now();
-      const facts = decodeFacts(structuredClone(reply, { transfer: [reply.numbers, reply.ints, reply.leaves] }), [key]);
+      const facts = decodeFacts(structuredClone(reply, { transfer: transferList(reply) }), [key]);
       spent.wire += performance.now() - t;
       t = performance.now();
       for (const f of facts) auditor.accept(f);
